@@ -1,0 +1,1 @@
+"""Writers for event records: ACLED CSV, JSONL, GeoJSON, Parquet."""
