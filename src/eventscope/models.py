@@ -72,6 +72,8 @@ class CleanText:
     # printed in the article's header (dateline, timestamp, caption); None when neither exists.
     reference_date: dt.date | None
     reference_evidence: Evidence | None = None
+    # The place a wire dateline names ("NARATHIWAT —"): where the story was filed from.
+    dateline: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
