@@ -53,3 +53,6 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     _configure_logging(verbose, quiet)
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
+
+# Geolocation commands (geoparse, gazetteer) register themselves on main.
+from eventscope import cli_geo  # noqa: E402,F401

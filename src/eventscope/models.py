@@ -106,7 +106,7 @@ class PlaceMatch:
     """A gazetteer candidate for a toponym and how well its name matched."""
 
     place: Place
-    score: float  # name match quality: 1 own name, 0.9 alternate name, 0.8 loose key, 0.6 skeleton
+    score: float  # name match quality: 1 own name, 0.95 alternate name, 0.8 loose key, 0.6 skeleton
     how: str  # "name", "alternate", "loose", "skeleton"
     kind: str | None = None  # kind word written with the name: "admin1", "admin2", "admin", "town"
 

@@ -42,7 +42,7 @@ from eventscope.geocode.normalize import (
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way names and capitals are derived changes: a new default index is built.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 6
 SCHEMA = f"eventscope-gazetteer-{BUILDER_VERSION}"
 
 # A town named like its area is taken as the area's capital only when it is not a hamlet beside the
@@ -167,24 +167,50 @@ def _package_dir(name: str) -> Path:
 # Area display names
 
 
-def area_short_name(name: str, alternates: Iterable[str], rules: ToponymRules) -> str:
-    """The short English name an area goes by: "Homs" for "Ḩimş" (alias "Homs Governorate").
+def area_short_name(
+    name: str, alternates: Iterable[str], rules: ToponymRules, capital: str | None = None
+) -> str:
+    """The English name an area goes by: "Homs" for "Ḩimş", "Lower Juba" for "Jubbada Hoose".
 
-    Among Latin names written with an administrative word ("Kunduz Province", "Zhytomyr Oblast",
-    "Estado de Tlaxcala"), the shortest remainder wins; with none, the ASCII form of the name.
+    Sources give an area's local name first and its other names (English among them, but also Uzbek,
+    Welsh...) unordered. In order of trust: a name marked as English by a capitalised English area word
+    at its end ("Homs Governorate", "Zaporizhzhia Oblast") or a position word ("South Kivu"), the
+    shortest such once area words are stripped; else a name spelled like the area's capital town
+    ("Bangkok" for Krung Thep Maha Nakhon); else the local name without diacritics. An adjectival form
+    of the capital's name ("Belgorodskaya") gives way to the capital's name ("Belgorod").
     """
-    best: str | None = None
+    marked: list[str] = []
     for alt in [name, *alternates]:
-        if not is_latin(alt):
+        if not is_latin(alt) or any(c.isdigit() for c in alt) or not alt[:1].isupper():
             continue
-        words = ascii_name(alt).replace("-", " - ").split()
-        core = [w for w in words if fold(w) not in rules.area_words]
-        if not core or len(core) == len(words):
-            continue
-        text = " ".join(core).replace(" - ", "-").strip(" -")
-        if text and (best is None or len(text) < len(best)):
-            best = text
-    return best or ascii_name(name)
+        words = alt.split()
+        if words[-1] in rules.english_area_words or any(fold(w) in rules.position_words for w in words):
+            text = _strip_area_words(alt, rules)
+            if text:
+                marked.append(text)
+    if marked:
+        return min(marked, key=lambda t: (len(t), t))
+    if capital:
+        town = ascii_name(capital)
+        if any(fold(alt) == fold(town) for alt in alternates):
+            return town
+    chosen = _strip_area_words(name, rules) or ascii_name(name)
+    if capital:
+        town = ascii_name(capital)
+        if (
+            len(town) >= 4
+            and chosen.lower().startswith(town.lower())
+            and " " not in chosen
+            and chosen != town
+        ):
+            return town
+    return chosen
+
+
+def _strip_area_words(name: str, rules: ToponymRules) -> str:
+    words = ascii_name(name).replace("-", " - ").split()
+    core = [w for w in words if w == "-" or fold(w) not in rules.area_words]
+    return " ".join(core).replace(" - ", "-").strip(" -")
 
 
 def area_name_variants(name: str, alternates: Iterable[str], rules: ToponymRules) -> set[str]:
@@ -389,6 +415,12 @@ def _write(
             names = area_name_variants(area.name, area.alternates, rules)
             towns = _towns_in(w.db, area.cc, parts[1], parts[2] if level == 2 else None)
             chosen = _choose_capital(towns, level, names | {area_names[area.code]})
+            if chosen is None and level == 2:
+                # No town linked to the district: a town of its name in the same province is its centre.
+                keys = {fold(n) for n in names}
+                same_name = [t for t in _towns_in(w.db, area.cc, parts[1], None) if fold(t[1]) in keys]
+                if same_name:
+                    chosen = same_name[0], "name match"
             if chosen is None and level == 2 and ".".join(parts[:2]) in placed:
                 # A district with no town in the data still names a place inside its province: coded to
                 # the province's capital, so admin1 is right and the distance is bounded by the province.
@@ -399,6 +431,12 @@ def _write(
             town, how = chosen
             if level == 1:
                 placed[area.code] = town
+            renamed = area_short_name(area.name, area.alternates, rules, capital=town[1])
+            if renamed != area_names[area.code]:
+                area_names[area.code] = renamed
+                column = "admin1" if level == 1 else "admin2"
+                where = "cc=? AND a1=?" + (" AND a2=?" if level == 2 else "")
+                w.db.execute(f"UPDATE place SET {column}=? WHERE {where}", (renamed, *parts))
             if how in ("name match", "largest town") and town[2] == "PPL":
                 w.db.execute(
                     "UPDATE place SET fcode=? WHERE id=?", ("PPLA" if level == 1 else "PPLA2", town[0])

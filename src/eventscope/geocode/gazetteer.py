@@ -45,10 +45,11 @@ log = logging.getLogger(__name__)
 
 ENV_VAR = "EVENTSCOPE_GAZETTEER"
 
-# Name-match scores (PlaceMatch.score): a place's own name beats an alternate name beats a key with
-# articles and spaces dropped beats a consonant skeleton.
+# Name-match scores (PlaceMatch.score): a place's own name beats an alternate name (barely: towns are
+# often known in English by an alternate, "Basra" for Al Basrah) beats a key with articles and spaces
+# dropped beats a consonant skeleton.
 SCORE_NAME = 1.0
-SCORE_ALTERNATE = 0.9
+SCORE_ALTERNATE = 0.95
 SCORE_LOOSE = 0.8
 SCORE_SKELETON = 0.6
 # Skeletons shorter than this match too many unrelated names ("kz" is Gaza, but also Kaz, Koz...).

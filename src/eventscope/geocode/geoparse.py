@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from typing import Any
@@ -87,6 +88,8 @@ _DATELINE = re.compile(
 W_COUNTRY_MENTION = 2.0
 W_DEMONYM = 1.0
 W_UNAMBIGUOUS = 1.0
+W_RESOLVED = 0.5  # a place another name of the document resolved to (second pass)
+W_CONTAINER = 2.0  # the area or country named right after a comma ("Portland, Maine")
 
 
 def _kind_after(doc: Any, end_token: int, gaz: Gazetteer) -> tuple[str | None, int]:
@@ -151,9 +154,8 @@ def find_toponyms(doc: Any, gaz: Gazetteer) -> list[Toponym]:
     out: list[Toponym] = []
     covered: set[int] = set()
     for ent in doc.ents:
-        start, end = ent.start, ent.end
-        while start < end and doc[start].lower_ in ("the",):
-            start += 1
+        start, end = _trim(doc, ent.start, ent.end)
+        end = _extend_hyphenated(doc, start, end, gaz)
         if start >= end:
             continue
         span = doc[start:end]
@@ -178,6 +180,25 @@ def find_toponyms(doc: Any, gaz: Gazetteer) -> list[Toponym]:
     out.extend(_missed_proper_nouns(doc, gaz, covered))
     out.sort(key=lambda t: t.start)
     return out
+
+
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive ("Rio de Janeiro's" -> "Rio de Janeiro")."""
+    while start < end and doc[start].lower_ == "the":
+        start += 1
+    while end > start and doc[end - 1].lower_ in ("'s", "\u2019s", "'", "\u2019"):
+        end -= 1
+    return start, end
+
+
+def _extend_hyphenated(doc: Any, start: int, end: int, gaz: Gazetteer) -> int:
+    """Grow a span over hyphen-glued tokens NER cut off ("Mazar" + "-i-Sharif") if the gazetteer knows it."""
+    j = end
+    while j < len(doc) and not doc[j - 1].whitespace_ and (doc[j].text == "-" or doc[j - 1].text == "-"):
+        j += 1
+    if j == end or doc[j - 1].text == "-":
+        return end
+    return j if gaz.matches(doc[start:j].text) else end
 
 
 def _make_toponym(doc: Any, start: int, end: int, label: str, gaz: Gazetteer) -> Toponym | None:
@@ -251,6 +272,17 @@ def _dateline_index(text: str, toponyms: list[Toponym]) -> int | None:
     return None
 
 
+def _country_evidence(gaz: Gazetteer, t: Toponym) -> tuple[str, float] | None:
+    """The country a toponym speaks for: a country it names, or the only country of its candidates."""
+    country = gaz.countries.find(t.text)
+    if country is not None and gaz.countries.demonym(t.text) is None:
+        return country.iso2, W_COUNTRY_MENTION
+    countries = {m.place.country.iso2 for m in gaz.matches(t.text) if m.score >= SCORE_ALTERNATE}
+    if len(countries) == 1:
+        return countries.pop(), W_UNAMBIGUOUS
+    return None
+
+
 def document_context(doc: Any, gaz: Gazetteer, toponyms: list[Toponym]) -> PlaceContext:
     """Country evidence in a document: countries named, demonyms, unambiguous places, the dateline."""
     context = PlaceContext()
@@ -260,13 +292,9 @@ def document_context(doc: Any, gaz: Gazetteer, toponyms: list[Toponym]) -> Place
             if country is not None:
                 context.add_country(country.iso2, W_DEMONYM)
     for t in toponyms:
-        country = gaz.countries.find(t.text)
-        if country is not None and gaz.countries.demonym(t.text) is None:
-            context.add_country(country.iso2, W_COUNTRY_MENTION)
-            continue
-        countries = {m.place.country.iso2 for m in gaz.matches(t.text) if m.score >= SCORE_ALTERNATE}
-        if len(countries) == 1:
-            context.add_country(countries.pop(), W_UNAMBIGUOUS)
+        evidence = _country_evidence(gaz, t)
+        if evidence is not None:
+            context.add_country(*evidence)
     index = _dateline_index(doc.text, toponyms)
     if index is not None:
         ranked = rank_places(candidates_for(gaz, toponyms[index].text, context), context)
@@ -275,27 +303,59 @@ def document_context(doc: Any, gaz: Gazetteer, toponyms: list[Toponym]) -> Place
     return context
 
 
+def _container_hints(
+    gaz: Gazetteer, toponyms: list[Toponym], i: int, text: str, context: PlaceContext
+) -> None:
+    """A name right after a comma is the area or country holding it ("Portland, Maine")."""
+    if i > 0 and text[toponyms[i - 1].end : toponyms[i].start].strip() == ",":
+        # This name follows another after a comma: it may be the area holding it ("Atlanta, Georgia").
+        key = fold(toponyms[i].text)
+        for m in gaz.matches(toponyms[i - 1].text):
+            if m.place.admin1 and fold(m.place.admin1) == key:
+                context.add_admin1(m.place.admin1, W_CONTAINER)
+                context.add_country(m.place.country.iso2, W_CONTAINER)
+                break
+    if i + 1 >= len(toponyms):
+        return
+    here, after = toponyms[i], toponyms[i + 1]
+    if text[here.end : after.start].strip() != ",":
+        return
+    country = gaz.countries.find(after.text)
+    if country is not None and gaz.countries.demonym(after.text) is None:
+        context.add_country(country.iso2, W_CONTAINER)
+        return
+    for m in gaz.matches(after.text):
+        if m.place.feature_code == "ADM1" and m.score >= SCORE_ALTERNATE and m.place.admin1:
+            context.add_admin1(m.place.admin1, W_CONTAINER)
+            context.add_country(m.place.country.iso2, W_CONTAINER / 2)
+
+
 def resolve_toponyms(doc: Any, gaz: Gazetteer) -> list[tuple[Toponym, ResolvedPlace | None]]:
-    """Every toponym in a document resolved with the document's context."""
+    """Every toponym in a document resolved with the document's context.
+
+    First pass: each name with the document's country evidence. Second pass: each name again, with
+    the provinces and points the *other* names resolved to, and the container named after a comma.
+    """
     toponyms = find_toponyms(doc, gaz)
     context = document_context(doc, gaz, toponyms)
 
-    def resolve_all(ctx: PlaceContext) -> list[tuple[Toponym, ResolvedPlace | None]]:
-        return [
-            (
-                t,
-                resolve_place(
-                    gaz, t.text if not t.kind else _with_kind(t, gaz), ctx, t.qualifier, t.start, t.end
-                ),
-            )
-            for t in toponyms
-        ]
+    def resolve_one(t: Toponym, ctx: PlaceContext) -> ResolvedPlace | None:
+        query = t.text if not t.kind else _with_kind(t, gaz)
+        return resolve_place(gaz, query, ctx, t.qualifier, t.start, t.end)
 
-    first = resolve_all(context)
-    for _, resolved in first:
-        if resolved is not None and resolved.place.feature_code != "PCLI":
-            context.add_place(resolved.place, 0.5)
-    return resolve_all(context)
+    first = [resolve_one(t, context) for t in toponyms]
+    out: list[tuple[Toponym, ResolvedPlace | None]] = []
+    for i, t in enumerate(toponyms):
+        ctx = copy.deepcopy(context)
+        own = _country_evidence(gaz, t)
+        if own is not None:  # a name is no evidence for its own reading ("Georgia" for the country)
+            ctx.add_country(own[0], -own[1])
+        for j, resolved in enumerate(first):
+            if j != i and resolved is not None and resolved.place.feature_code != "PCLI":
+                ctx.add_place(resolved.place, W_RESOLVED)
+        _container_hints(gaz, toponyms, i, doc.text, ctx)
+        out.append((t, resolve_one(t, ctx)))
+    return out
 
 
 def _with_kind(t: Toponym, gaz: Gazetteer) -> str:

@@ -67,6 +67,8 @@ class ToponymRules:
     suffixes: dict[str, str]  # folded word(s) -> kind ("admin1", "admin2", "admin", "town")
     prefixes: dict[str, str]
     area_words: frozenset[str]
+    english_area_words: frozenset[str]  # as written, capitalised
+    position_words: frozenset[str]
     skeleton: tuple[tuple[str, str], ...]
 
 
@@ -87,7 +89,7 @@ def parse_toponym_rules(text: str, source: str) -> ToponymRules:
         raise _rule_error(source, f"not valid YAML{where}") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("version"), int):
         raise _rule_error(source, "needs a mapping with an integer 'version'")
-    for key in ("articles", "area_words"):
+    for key in ("articles", "area_words", "english_area_words", "position_words"):
         if not isinstance(raw.get(key), list) or not all(isinstance(w, str) for w in raw[key]):
             raise _rule_error(source, f"'{key}' must be a list of words")
     kinds: dict[str, dict[str, str]] = {}
@@ -110,6 +112,8 @@ def parse_toponym_rules(text: str, source: str) -> ToponymRules:
         suffixes=kinds["suffixes"],
         prefixes=kinds["prefixes"],
         area_words=frozenset(fold(w) for w in raw["area_words"]),
+        english_area_words=frozenset(raw["english_area_words"]),
+        position_words=frozenset(fold(w) for w in raw["position_words"]),
         skeleton=tuple((a, b) for a, b in pairs),
     )
 

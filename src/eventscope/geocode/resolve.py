@@ -31,12 +31,13 @@ W_COUNTRY = 3.0  # x share of the article's country mentions: the strongest disa
 W_ACTOR_COUNTRY = 1.0  # x share of actors' countries ("Afghan forces")
 W_DATELINE = 1.0  # same country as the dateline place
 W_ADMIN1 = 1.5  # inside a province the article names ("Kunduz, in the province of Kunduz")
-W_NEAR = 1.5  # within NEAR_KM of a place already resolved in the article
+W_NEAR = 1.0  # within NEAR_KM of a place already resolved in the article
 NEAR_KM = 150.0
 W_POP = 0.3  # x log10(population): the larger homonym unless context says otherwise
 W_TOWN = 0.4  # a town over the same-named area ("Kunduz" is the city unless "province" is written)
 W_COUNTRY_NAME = 1.5  # a country's own name is far more often meant than a town or area so called
 W_KIND = 2.0  # the kind word written ("Donetsk region" -> the oblast; "Kunduz city" -> the town)
+W_SEAT = 0.5  # a town that is the seat of a same-named area among the candidates ("Kunduz": the city)
 
 # Qualifiers that move an event off the named town: ACLED geo_precision 2.
 NEAR_QUALIFIERS = frozenset(
@@ -103,16 +104,19 @@ def _score(match: PlaceMatch, context: PlaceContext) -> float:
         s += W_ACTOR_COUNTRY * context.actor_countries.get(cc, 0.0) / actor_total
     if context.dateline is not None and context.dateline.country.iso2 == cc:
         s += W_DATELINE
+    # Admin1 and nearness mostly restate the same evidence (the article's other places): the larger counts.
+    local = 0.0
     if place.admin1 and context.admin1:
         total = sum(context.admin1.values())
-        s += W_ADMIN1 * context.admin1.get(fold(place.admin1), 0.0) / total
+        local = W_ADMIN1 * context.admin1.get(fold(place.admin1), 0.0) / total
     if context.points and place.feature_code != "PCLI":
-        weight = sum(
+        near = sum(
             w
             for lat, lon, w in context.points
             if distance_km(lat, lon, place.latitude, place.longitude) <= NEAR_KM
         )
-        s += W_NEAR * min(1.0, weight / max(1.0, sum(w for *_, w in context.points)))
+        local = max(local, W_NEAR * min(1.0, near / max(1.0, sum(w for *_, w in context.points))))
+    s += local
     s += W_POP * math.log10(max(place.population, 0) + 10)
     if place.feature_code == "PCLI" and match.score >= SCORE_NAME:
         s += W_COUNTRY_NAME
@@ -139,7 +143,12 @@ def rank_places(
     matches = [c if isinstance(c, PlaceMatch) else PlaceMatch(c, SCORE_NAME, "name") for c in candidates]
     if not matches:
         return []
-    scores = [_score(m, context) for m in matches]
+    seats = {(m.place.latitude, m.place.longitude) for m in matches if m.place.feature_class == "A"}
+    scores = [
+        _score(m, context)
+        + (W_SEAT if m.place.feature_class == "P" and (m.place.latitude, m.place.longitude) in seats else 0)
+        for m in matches
+    ]
     top = max(scores)
     weights = [math.exp(s - top) for s in scores]
     total = sum(weights)
