@@ -139,15 +139,15 @@ def _geoname_rows(
     for n, f in _lines(path, what):
         if len(f) != GEONAME_COLUMNS:
             raise _bad(path, n, what, f"expected {GEONAME_COLUMNS} tab-separated columns, found {len(f)}")
-        fclass, fcode = f[6], f[7]
-        if fclass not in ("P", "A"):
-            continue
         try:
             gid = int(f[0])
             lat, lon = float(f[4]), float(f[5])
             population = int(f[14] or 0)
         except ValueError as exc:
             raise _bad(path, n, what, f"bad number ({exc})") from exc
+        fclass, fcode = f[6], f[7]
+        if fclass not in ("P", "A"):
+            continue
         names = [a for a in f[3].split(",") if a]
         if alternates is not None:
             names.extend(name for (name,) in alternates.execute("SELECT name FROM alt WHERE gid=?", (gid,)))

@@ -55,6 +55,7 @@ SCORE_SKELETON = 0.6
 # Skeletons shorter than this match too many unrelated names ("kz" is Gaza, but also Kaz, Koz...).
 MIN_SKELETON = 3
 MAX_CANDIDATES = 200
+KIND_STRIPPED = 0.9
 
 _PLACE_COLUMNS = "id, geonames, name, fclass, fcode, cc, admin1, admin2, lat, lon, pop, a1, a2, capital"
 
@@ -170,41 +171,44 @@ class Gazetteer:
         """
         cc = self._iso2(country)
         parts = split_kind_words(name, self.rules)
-        texts = [(name, None)]
+        # The text as written, then without its kind word; every match keeps the kind word written.
+        texts: list[tuple[str, bool]] = [(name, False)]
         if parts.kind is not None and parts.name:
-            texts.append((parts.name, parts.kind))
+            texts.append((parts.name, True))
         found: dict[int, tuple[float, str, str | None]] = {}
 
-        def keep(pid: int, score: float, how: str, kind: str | None) -> None:
+        def keep(pid: int, score: float, how: str, stripped: bool) -> None:
+            if stripped:
+                score *= KIND_STRIPPED  # "Kunduz City" as written beats "Kunduz" + the word "city"
             if pid not in found or found[pid][0] < score:
-                found[pid] = (score, how, kind)
+                found[pid] = (score, how, parts.kind)
 
         cc_sql = " AND cc=?" if cc else ""
         cc_args: tuple = (cc,) if cc else ()
-        for text, kind in texts:
+        for text, stripped in texts:
             key = fold(text)
             if not key:
                 continue
             for pid, main in self._query(
                 f"SELECT place, main FROM name WHERE key=?{cc_sql}", (key, *cc_args)
             ):
-                keep(pid, SCORE_NAME if main else SCORE_ALTERNATE, "name" if main else "alternate", kind)
+                keep(pid, SCORE_NAME if main else SCORE_ALTERNATE, "name" if main else "alternate", stripped)
             loose = loose_key(text, self.rules)
             if loose and loose != key:
                 for (pid,) in self._query(f"SELECT place FROM name WHERE loose=?{cc_sql}", (loose, *cc_args)):
-                    keep(pid, SCORE_LOOSE, "loose", kind)
+                    keep(pid, SCORE_LOOSE, "loose", stripped)
             elif loose:
                 for (pid,) in self._query(
                     f"SELECT place FROM name WHERE loose=? AND key!=?{cc_sql}", (loose, key, *cc_args)
                 ):
-                    keep(pid, SCORE_LOOSE, "loose", kind)
+                    keep(pid, SCORE_LOOSE, "loose", stripped)
         if cc and not found:
-            for text, kind in texts:
+            for text, stripped in texts:
                 skel = skeleton(text, self.rules)
                 if len(skel) < MIN_SKELETON:
                     continue
                 for (pid,) in self._query("SELECT place FROM name WHERE cc=? AND skel=?", (cc, skel)):
-                    keep(pid, SCORE_SKELETON, "skeleton", kind)
+                    keep(pid, SCORE_SKELETON, "skeleton", stripped)
         places = self._places_by_ids(list(found))
         out = [PlaceMatch(places[pid], *found[pid]) for pid in found if pid in places]
         out.sort(key=lambda m: (-m.score, -m.place.population, m.place.name))
