@@ -56,6 +56,8 @@ SCORE_SKELETON = 0.6
 MIN_SKELETON = 3
 MAX_CANDIDATES = 200
 KIND_STRIPPED = 0.9
+# Names recur within and across articles: remember this many queries' candidates.
+MATCH_CACHE = 20_000
 
 _PLACE_COLUMNS = "id, geonames, name, fclass, fcode, cc, admin1, admin2, lat, lon, pop, a1, a2, capital"
 
@@ -92,6 +94,7 @@ class Gazetteer:
         self._places: OrderedDict[int, Place | None] = OrderedDict()
         self._row_ids: dict[Place, int] = {}
         self._rows: dict[int, tuple] = {}
+        self._matches: dict[tuple[str, str | None], tuple[PlaceMatch, ...]] = {}
 
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
@@ -170,6 +173,16 @@ class Gazetteer:
         enables the transliteration (consonant skeleton) fallback there.
         """
         cc = self._iso2(country)
+        cached = self._matches.get((name, cc))
+        if cached is not None:
+            return list(cached)
+        result = self._find(name, cc)
+        if len(self._matches) >= MATCH_CACHE:
+            self._matches.clear()
+        self._matches[(name, cc)] = tuple(result)
+        return result
+
+    def _find(self, name: str, cc: str | None) -> list[PlaceMatch]:
         parts = split_kind_words(name, self.rules)
         # The text as written, then without its kind word; every match keeps the kind word written.
         texts: list[tuple[str, bool]] = [(name, False)]

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from typing import Any
@@ -346,7 +345,7 @@ def resolve_toponyms(doc: Any, gaz: Gazetteer) -> list[tuple[Toponym, ResolvedPl
     first = [resolve_one(t, context) for t in toponyms]
     out: list[tuple[Toponym, ResolvedPlace | None]] = []
     for i, t in enumerate(toponyms):
-        ctx = copy.deepcopy(context)
+        ctx = context.copy()
         own = _country_evidence(gaz, t)
         if own is not None:  # a name is no evidence for its own reading ("Georgia" for the country)
             ctx.add_country(own[0], -own[1])

@@ -83,6 +83,16 @@ class PlaceContext:
         if place.feature_class == "P" or place.feature_code == "ADM2":
             self.points.append((place.latitude, place.longitude, weight))
 
+    def copy(self) -> PlaceContext:
+        """An independent copy (places are immutable and shared)."""
+        return PlaceContext(
+            dict(self.countries),
+            dict(self.admin1),
+            dict(self.actor_countries),
+            self.dateline,
+            list(self.points),
+        )
+
     def country_share(self, iso2: str) -> float:
         total = sum(self.countries.values())
         return self.countries.get(iso2, 0.0) / total if total else 0.0
