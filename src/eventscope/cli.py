@@ -155,3 +155,5 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], published: str | None, 
                    + (f", {len(problems)} skipped" if problems else ""), err=True)
     for problem in problems:
         click.echo(f"eventscope: skipped {problem}", err=True)
+# Geolocation commands (geoparse, gazetteer) register themselves on main.
+from eventscope import cli_geo  # noqa: E402,F401
