@@ -220,7 +220,8 @@ class Assembler:
     def _mention(self, sentence: Sentence, actors: list[ActorMention],
                  previous_actors: list[ActorMention]) -> EventMention | None:
         span = sentence.span
-        anchors = self._anchors(sentence)
+        metaphors = self._metaphor_spans(sentence)
+        anchors = self._anchors(sentence, metaphors)
         if not anchors:
             return None
         if any(t.lemma_.lower() in self.modality.legal_terms for t in span) and not (
@@ -228,11 +229,12 @@ class Assembler:
         ):
             return None
         doc = span.doc
-        labels = {c.label for c in sentence.cues if not self._in_metaphor(c, sentence)}
+        labels = {c.label for c in sentence.cues if not self._in_metaphor(c, metaphors)}
         agent, patient = self._arguments(doc, anchors, actors, previous_actors)
         agent_class, patient_class = role_class(agent), role_class(patient)
-        if patient is None and self._patient_is_territory(anchors, doc):
-            patient_class = "territory"
+        if self._patient_is_territory(anchors, doc) and patient_class in ("none", "civilians", "state"):
+            # "overran the city", "the province fell": the object taken is ground, not people
+            patient, patient_class = None, "territory"
         present = {role_class(a) for a in actors if not a.as_modifier} - {"none"}
         labels |= self._derived_labels(labels, agent_class, patient_class, present)
         rule = self.rules.classify(labels, agent_class, patient_class, present)
@@ -251,58 +253,72 @@ class Assembler:
         )
         return mention
 
-    def _anchors(self, sentence: Sentence) -> list[TermMatch]:
+    def _anchors(self, sentence: Sentence, metaphors: tuple[tuple[int, int], ...]) -> list[TermMatch]:
         """Cue matches that report a real happening in this sentence."""
         doc = sentence.span.doc
         anchors = []
         for cue in sentence.cues:
-            if cue.label in SUPPORT_CUES or self._in_metaphor(cue, sentence):
+            if cue.label in SUPPORT_CUES or self._in_metaphor(cue, metaphors):
                 continue
             token = doc[cue.start:cue.end].root
             if self._is_realis(token):
                 anchors.append(cue)
         return anchors
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 - keyed by sentence object, per assembler
     def _metaphor_spans(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         return tuple((m.start, m.end) for m in self.modality.metaphors.match(sentence.span, sentence.span.start))
 
-    def _in_metaphor(self, cue: TermMatch, sentence: Sentence) -> bool:
-        return any(s <= cue.start < e for s, e in self._metaphor_spans(sentence))
+    @staticmethod
+    def _in_metaphor(cue: TermMatch, metaphors: tuple[tuple[int, int], ...]) -> bool:
+        return any(s <= cue.start < e for s, e in metaphors)
 
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
-        m = self.modality
-        for word in [token, *list(token.ancestors)[:6]]:
-            lemma = word.lemma_.lower()
-            if word is not token and lemma in m.irrealis_verbs | IRREALIS_NOUNS:
-                return False
-            if word is not token and lemma in m.generic_verbs and word.pos_ == "VERB":
-                return False
-            children = list(word.children)
-            if any(c.dep_ == "neg" for c in children) and word.pos_ in ("VERB", "AUX", "ADJ"):
-                return False
-            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in m.modal_aux for c in children):
-                return False
-            if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
-                return False
-            if word.pos_ in ("VERB", "AUX") and word.dep_ not in ("xcomp", "advcl", "acl", "relcl", "conj", "pcomp"):
-                return self._is_past(word)
-            if word.dep_ == "ROOT":
-                break
         verb = _governing_verb(token)
-        return verb is None or self._is_past(verb)
+        # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal
+        for word in token.ancestors:
+            if verb is not None and word == verb:
+                break
+            if word.lemma_.lower() in IRREALIS_NOUNS:
+                return False
+        if verb is None:
+            return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
+        return self._clause_is_realis(verb, depth=0)
+
+    def _clause_is_realis(self, verb: Token, depth: int) -> bool:
+        m = self.modality
+        children = list(verb.children)
+        if any(c.dep_ == "neg" for c in children):
+            return False
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in m.modal_aux for c in children):
+            return False
+        if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
+            return False
+        if verb.lemma_.lower() in m.generic_verbs:
+            return False
+        head = verb.head
+        if head is not verb and verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl"):
+            if head.lemma_.lower() in m.irrealis_verbs or head.lemma_.lower() in IRREALIS_NOUNS:
+                return False
+        if self._is_past(verb):
+            return True
+        # A participle or infinitive ("quickly seizing", "were shot and killed", "started fighting")
+        # takes its tense from the clause it hangs on.
+        has_aux = any(c.dep_ in ("aux", "auxpass") for c in children)
+        if (
+            depth < 4 and head is not verb and not has_aux and verb.tag_ in ("VBG", "VBN", "VB")
+            and verb.dep_ in ("advcl", "xcomp", "acl", "conj", "pcomp", "prep", "dep", "relcl")
+        ):
+            outer = _governing_verb(head)
+            return outer is not None and self._clause_is_realis(outer, depth + 1)
+        return False
 
     def _is_past(self, verb: Token) -> bool:
         """Past tense, present perfect or passive past: 'killed', 'have overrun', 'were killed'."""
-        if verb.tag_ in ("VBD", "VBN"):
+        if verb.tag_ == "VBD":
             return True
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-        if aux & PAST_AUX:
-            return True
-        if verb.tag_ == "VBG" and verb.head is not verb:
-            return self._is_past(verb.head) if verb.head.pos_ in ("VERB", "AUX") else False
-        return False
+        return bool(aux & PAST_AUX)
 
     def _derived_labels(self, labels: set[str], agent: str, patient: str, present: set[str]) -> set[str]:
         derived = set()
@@ -319,7 +335,7 @@ class Assembler:
                 continue
             root = doc[anchor.start:anchor.end].root
             for child in root.children:
-                if child.dep_ in ("dobj", "nsubjpass", "pobj") and (
+                if child.dep_ in ("dobj", "nsubjpass", "pobj", "nsubj") and (
                     child.lemma_.lower() in TERRITORY_NOUNS or child.ent_type_ in ("GPE", "LOC", "FAC")
                 ):
                     return True
@@ -377,6 +393,12 @@ class Assembler:
             return None
 
         verb = root if root.pos_ in ("VERB", "AUX") else None
+        if verb is not None and verb.lemma_.lower() == "fall":
+            # "the city fell to the Taliban": the taker is the object of "to", the subject is ground
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ == "to":
+                    agent = next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
+            return agent, None
         if verb is None:
             # a noun cue: "Israeli strike", "Taliban attack", "attack by gunmen", "attack on police"
             for c in root.children:
@@ -599,10 +621,15 @@ def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
+        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ":
+            continue  # "the northern Afghan city": an adjective, not a place
         if ent.label_ in ("GPE", "LOC", "FAC"):
             seen.update(range(ent.start, ent.end))
             yield ent
-        elif ent.label_ in ("ORG", "PERSON", "NORP") and _framed_as_place(ent, rules):
+        elif ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions:
+            seen.update(range(ent.start, ent.end))
+            yield ent
+        elif ent.label_ in ("ORG", "PERSON") and _framed_as_place(ent, rules):
             seen.update(range(ent.start, ent.end))
             yield ent
     # Proper nouns the model missed: "in Sanarpara", "Waeng district"

@@ -293,7 +293,10 @@ class EventBuilder:
                 continue
             words = {t.lower_ for s, e in toll.spans for t in mention.doc[max(s - 2, 0):e + 1]}
             (additive if words & ADDITIVE_WORDS and base else base).append(toll)
-            evidence.extend(spans)
+            for span in spans:  # nested figures ("two policemen" inside "25 militants and two...") once
+                if not any(e.start <= span.start and span.end <= e.end for e in evidence):
+                    evidence = [e for e in evidence if not (span.start <= e.start and e.end <= span.end)]
+                    evidence.append(span)
         if not base and not additive:
             return Fatalities(0, 0, 0, zero is not None, tuple(zero or ()))
         precise = [t for t in base if not t.vague] or base

@@ -110,8 +110,13 @@ class ActorFinder:
             country = self._qualifying_country(token)
             if role in ("people",) and token.ent_type_ == "NORP":
                 continue
+            # "police station", "army base", "rebel spokesman": a modifier of a thing, not an actor
+            as_modifier = token.dep_ in ("compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and (
+                self.generic_role(token.head) is None
+            )
             taken.update(range(start, token.i + 1))
-            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country))
+            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country,
+                                         as_modifier))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
