@@ -99,6 +99,11 @@ class PlaceContext:
         total = sum(self.countries.values())
         return self.countries.get(iso2, 0.0) / total if total else 0.0
 
+    def likeliest_country(self) -> str | None:
+        """ISO2 of the country the evidence favours: what an event keeps when its place is unknown."""
+        top = self.top_countries(1)
+        return top[0] if top else None
+
     def top_countries(self, n: int = 2) -> list[str]:
         ranked = sorted({**self.actor_countries, **self.countries}.items(), key=lambda kv: -kv[1])
         if self.dateline is not None and self.dateline.country.iso2 not in dict(ranked):
