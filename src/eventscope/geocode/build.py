@@ -42,7 +42,7 @@ from eventscope.geocode.normalize import (
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way names and capitals are derived changes: a new default index is built.
-BUILDER_VERSION = 8
+BUILDER_VERSION = 9
 SCHEMA = f"eventscope-gazetteer-{BUILDER_VERSION}"
 
 # A town named like its area is taken as the area's capital only when it is not a hamlet beside the
@@ -174,7 +174,8 @@ def area_short_name(
 
     Sources give an area's local name first and its other names (English among them, but also Uzbek,
     Welsh...) unordered. In order of trust: a name marked as English by a capitalised English area word
-    at its end ("Homs Governorate", "Zaporizhzhia Oblast") or a position word ("South Kivu"), the
+    at its end ("Homs Governorate", "Zaporizhzhia Oblast") or before "of" ("Free State of Saxony"), or
+    a position word ("South Kivu"), the
     shortest such once area words are stripped; else a name spelled like the area's capital town
     ("Bangkok" for Krung Thep Maha Nakhon); else the local name without diacritics. An adjectival form
     of the capital's name ("Belgorodskaya") gives way to the capital's name ("Belgorod").
@@ -184,7 +185,10 @@ def area_short_name(
         if not is_latin(alt) or any(c.isdigit() for c in alt) or not alt[:1].isupper():
             continue
         words = alt.split()
-        if words[-1] in rules.english_area_words or any(fold(w) in rules.position_words for w in words):
+        if "of" in words[1:-1] and words[words.index("of") - 1] in rules.english_area_words:
+            # "Free State of Saxony", "State of Georgia": the English name follows "of".
+            marked.append(ascii_name(" ".join(words[words.index("of") + 1 :])))
+        elif words[-1] in rules.english_area_words or any(fold(w) in rules.position_words for w in words):
             text = _strip_area_words(alt, rules)
             if text:
                 marked.append(text)
