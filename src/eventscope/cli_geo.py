@@ -137,6 +137,7 @@ def geoparse_command(
     from eventscope.geocode.gazetteer import load_gazetteer
     from eventscope.geocode.geoparse import geoparse_records
 
+    items: Iterable[_Input | InputError] = _read_inputs(input_path)
     gaz = load_gazetteer(gazetteer_path)
     nlp = _load_nlp()
     if fmt is None:
@@ -144,7 +145,6 @@ def geoparse_command(
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     show_progress = not (ctx.obj or {}).get("quiet") and sys.stderr.isatty() and (output or fmt == "table")
-    items: Iterable[_Input | InputError] = _read_inputs(input_path)
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
         if show_progress:
