@@ -356,7 +356,7 @@ class EventBuilder:
         label = _country_label(event_country)
         iso3 = event_country.iso3 if event_country else None
         if mention.role == "named":
-            entry = _entry_on(mention.groups, day)
+            entry = _entry_on(mention.groups, day, mention.text)
             if entry is None:
                 return None
             inter = entry.inter
@@ -421,16 +421,14 @@ class EventBuilder:
         return min(score, 1.0)
 
 
-def _entry_on(groups, day: dt.date | None):
-    valid = [g for g in groups if (g.valid_from is None or day is None or g.valid_from <= day)
-             and (g.valid_to is None or day is None or day <= g.valid_to)]
+def _entry_on(groups, day: dt.date | None, text: str = ""):
+    """The dictionary entry for a group on a day; undated, the entry that bears the name written."""
     if day is None:
-        # No date: the entry valid today is the least surprising choice; else the first.
-        today = dt.date.today()
-        current = [g for g in groups if (g.valid_from is None or g.valid_from <= today)
-                   and (g.valid_to is None or today <= g.valid_to)]
-        undated = [g for g in groups if g.valid_from is None and g.valid_to is None]
-        return (undated or current or list(groups) or [None])[0]
+        written = text.lower()
+        named = [g for g in groups if g.name.lower() in written or written in g.name.lower()]
+        return (named or list(groups) or [None])[0]
+    valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
+             and (g.valid_to is None or day <= g.valid_to)]
     return (valid or [None])[0]
 
 
