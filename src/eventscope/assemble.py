@@ -162,6 +162,7 @@ class Assembler:
     """Turns analysed articles into event mentions, one sentence at a time, with discourse context."""
 
     def __init__(self, actor_finder: ActorFinder, event_rules: EventRules | None = None) -> None:
+        self._header = (0, 0)  # article offsets of the current article's dateline header
         self.actors = actor_finder
         self.rules = event_rules or load_event_rules()
         self.modality = modality_rules()
@@ -170,6 +171,8 @@ class Assembler:
     def mentions(self, analysed: AnalysedDoc) -> list[EventMention]:
         if self._is_off_topic(analysed):
             return []
+        dateline = analysed.clean.dateline
+        self._header = (dateline.start, analysed.clean.dateline_end or dateline.end) if dateline else (0, 0)
         actor_cache: dict[int, list[ActorMention]] = {}
         mentions: list[EventMention] = []
         salient_groups: list[ActorMention] = []
@@ -230,10 +233,11 @@ class Assembler:
             return None
         doc = span.doc
         labels = {c.label for c in sentence.cues if not self._in_metaphor(c, metaphors)}
-        agent, patient = self._arguments(doc, anchors, actors, previous_actors)
+        # "overran the city", "the province fell": what was taken is ground, not people
+        territory = self._patient_is_territory(anchors, doc)
+        agent, patient = self._arguments(doc, anchors, actors, previous_actors, territory)
         agent_class, patient_class = role_class(agent), role_class(patient)
-        if self._patient_is_territory(anchors, doc) and patient_class in ("none", "civilians", "state"):
-            # "overran the city", "the province fell": the object taken is ground, not people
+        if territory and patient_class in ("none", "civilians", "state"):
             patient, patient_class = None, "territory"
         present = {role_class(a) for a in actors if not a.as_modifier} - {"none"}
         labels |= self._derived_labels(labels, agent_class, patient_class, present)
@@ -358,26 +362,42 @@ class Assembler:
     # -- arguments --------------------------------------------------------------------------
 
     def _arguments(self, doc: Doc, anchors: list[TermMatch], actors: list[ActorMention],
-                   previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
-        """Who did it and to whom, from the parse around the cue words, else from the sentence."""
+                   previous: list[ActorMention], territory: bool) -> tuple[ActorMention | None, ActorMention | None]:
+        """Who did it and to whom, from the parse around the cue words, else from the sentence.
+
+        The sentence is only searched when the parse names no subject: "a bomb killed a ranger" has a
+        subject that is no actor, and the soldiers elsewhere in the sentence did not plant it."""
         by_head = {a.head: a for a in actors}
         agent = patient = None
+        subject_seen = False
         for anchor in anchors:
-            a, p = self._arguments_of(doc[anchor.start:anchor.end].root, by_head, previous)
+            a, p, seen = self._arguments_of(doc[anchor.start:anchor.end].root, by_head, previous)
+            subject_seen = subject_seen or seen
             agent = agent or a
             patient = patient or (p if p is not agent else None)
             if agent and patient:
                 break
-        real = [a for a in actors if not a.as_modifier]
-        if agent is None:
-            agent = next((a for a in real if a is not patient and role_class(a) in ("armed", "state")), None)
-        if patient is None:
+        real = [a for a in actors if not a.as_modifier and not self._is_reporter(doc[a.head])]
+        if agent is None and not subject_seen:
+            # only the subject of the main clause: "when a group of rangers passed by" did nothing
+            agent = next((a for a in real if a is not patient and role_class(a) in ("armed", "state")
+                          and _is_main_subject(doc[a.head])), None)
+        if patient is None and not territory:
             patient = next((a for a in real if a is not agent and role_class(a) != "none"), None)
         return agent, patient
 
+    def _is_reporter(self, token: Token) -> bool:
+        """'police say', 'according to officials': who told the story, not who took part."""
+        head = token.head
+        if token.dep_ == "nsubj" and head.lemma_.lower() in self.discourse.reporting_verbs:
+            return True
+        return token.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according"
+
     def _arguments_of(self, root: Token, by_head: dict[int, ActorMention],
-                      previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
+                      previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None, bool]:
+        """(agent, patient, whether the parse gave the cue a subject at all)."""
         agent = patient = None
+        subject_seen = False
 
         def actor_at(token: Token) -> ActorMention | None:
             for t in [token, *[c for c in token.children if c.dep_ in ("conj", "appos")]]:
@@ -385,10 +405,10 @@ class Assembler:
                     return by_head[t.i]
                 if t.lower_ in ("they", "it", "he", "she") and previous:
                     return next((a for a in reversed(previous) if role_class(a) in ("armed", "state")), None)
-            for c in token.children:  # "two militants from the armed wing of the PFLP"
+            for c in token.children:  # "two militants from the armed wing of the PFLP", "one of the rangers"
                 if c.dep_ == "prep" and c.lower_ in ("of", "from"):
                     for o in c.subtree:
-                        if o.i in by_head and by_head[o.i].role == "named":
+                        if o.i in by_head:
                             return by_head[o.i]
             return None
 
@@ -398,7 +418,11 @@ class Assembler:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "to":
                     agent = next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
-            return agent, None
+            return agent, None, True
+        if verb is not None and verb.lemma_.lower() in ("die", "perish"):
+            # "one of the rangers died": the subject is who was killed
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return None, actor_at(subject) if subject is not None else None, False
         if verb is None:
             # a noun cue: "Israeli strike", "Taliban attack", "attack by gunmen", "attack on police"
             for c in root.children:
@@ -409,8 +433,7 @@ class Assembler:
                 if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting", "at"):
                     patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 if c.dep_ == "prep" and c.lower_ in ("with", "between"):
-                    objects = [o for o in c.children if o.dep_ == "pobj"]
-                    for o in objects:
+                    for o in (o for o in c.children if o.dep_ == "pobj"):
                         found = actor_at(o)
                         conj = [actor_at(x) for x in o.children if x.dep_ == "conj"]
                         if c.lower_ == "between" and found and conj and conj[0]:
@@ -419,26 +442,34 @@ class Assembler:
                             patient = patient or found
             if agent is None and root.head.pos_ in ("VERB", "AUX") and root.dep_ in ("dobj", "nsubj", "pobj"):
                 verb = root.head  # "launched an attack", "came under attack", "killed in an attack"
+                if root.dep_ == "nsubj":
+                    return agent, patient, True
         if verb is not None:
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+            # "the bomb was planted": a passive without "by" hides its agent; the sentence does not name it
+            subject_seen = subject_seen or passive
             for c in verb.children:
                 if c.dep_ == "nsubj" and not passive:
+                    subject_seen = True
                     agent = agent or actor_at(c)
                 elif c.dep_ == "nsubjpass":
                     patient = patient or actor_at(c)
                 elif c.dep_ in ("dobj", "obj"):
                     patient = patient or actor_at(c)
                 elif c.dep_ == "agent":
+                    subject_seen = True
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
-                elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against"):
-                    patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
-                elif c.dep_ == "prep" and c.lower_ == "with":
+                elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against", "with"):
                     patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 elif c.dep_ == "prep" and c.lower_ == "by":
+                    subject_seen = True
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
             if agent is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
-                agent = next((actor_at(c) for c in verb.head.children if c.dep_ == "nsubj"), None)
-        return agent, patient
+                subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    subject_seen = True
+                    agent = actor_at(subject)
+        return agent, patient, subject_seen
 
     # -- places -----------------------------------------------------------------------------
 
@@ -453,6 +484,8 @@ class Assembler:
             clause_tokens.update(t.i for t in root.subtree)
         found: list[PlaceMention] = []
         for candidate in _place_candidates(sentence.span, self.discourse):
+            if self._header[0] <= sentence.offset + candidate.start_char < self._header[1]:
+                continue  # the dateline: where the story was filed, used only when nothing else says
             qualifier, target = self._place_attachment(candidate)
             if qualifier == "from":
                 continue
@@ -462,6 +495,8 @@ class Assembler:
             ):
                 continue
             strength = 3 if (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens else 2
+            if qualifier == "km":
+                strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
             found.append(PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
                                       qualifier, strength))
@@ -501,7 +536,9 @@ class Assembler:
         if token.dep_ == "pobj" and token.head.dep_ == "prep":
             prep = token.head
             meaning = preps.get(prep.lower_)
-            if meaning == "near" or (meaning == "from" and _distance_before(prep)):
+            if meaning == "from" and _distance_before(prep):
+                qualifier = "km"  # "40 km from Kabul": somewhere near it, not in it
+            elif meaning == "near":
                 qualifier = "near"
             elif meaning == "from":
                 return "from", prep.head
@@ -532,12 +569,14 @@ class Assembler:
                                  alignment_mode="expand")
             if span is None:
                 continue
+            if self._is_stamp(expression, sentence, loose=False):
+                continue
             head = _governing_verb(span.root) or span.root
             if any(head == v or head in v.subtree and _same_clause(head, v) for v in verbs) or any(
                 span.root in r.subtree for r in roots
             ):
                 attached.append(expression)
-            elif head.lemma_.lower() not in self.discourse.reporting_verbs:
+            elif head.lemma_.lower() not in self.discourse.reporting_verbs and not self._is_stamp(expression, sentence):
                 loose.append(expression)
         for group in (attached, loose):
             dated = [e for e in group if e.date is not None or e.background]
@@ -547,6 +586,17 @@ class Assembler:
             if group:
                 return group[0]
         return None
+
+    def _is_stamp(self, expression: DateExpression, sentence: Sentence, loose: bool = True) -> bool:
+        """The report's own time stamp: a date inside the dateline, a numeric date equal to the
+        report's, or (outside the clause of the cue) a written full date equal to it."""
+        start, end = self._header
+        if start <= expression.start < end:
+            return True
+        reference = sentence.reference_date
+        if not reference or expression.date != reference:
+            return False
+        return expression.kind in ("iso", "slash") or (loose and expression.kind in ("mdy", "dmy"))
 
     def _sentence_is_background(self, sentence: Sentence) -> bool:
         return any(e.background for e in sentence.dates) and not any(
@@ -607,15 +657,44 @@ def _same_clause(token: Token, verb: Token) -> bool:
     return False
 
 
+def _is_main_subject(token: Token) -> bool:
+    """The subject of the sentence's main verb (or of a verb conjoined to it)."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = token.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ in ("ROOT", "ccomp")
+
+
+DISTANCE_UNITS = frozenset({"kilometre", "kilometer", "km", "kms", "mile", "metre", "meter", "yard"})
+
+
 def _distance_before(prep: Token) -> bool:
-    """'40 kilometres from Kabul': a distance phrase heads the preposition."""
-    head = prep.head
-    return head.lemma_.lower() in ("kilometre", "kilometer", "km", "mile", "kms", "metre", "meter") or any(
-        t.like_num for t in head.children
-    ) and head.pos_ == "NOUN"
+    """'40 kilometres from Kabul': a distance phrase heads or precedes the preposition."""
+    before = prep.doc[prep.i - 1] if prep.i > 0 else None
+    return prep.head.lemma_.lower() in DISTANCE_UNITS or (
+        before is not None and before.lemma_.lower() in DISTANCE_UNITS
+    )
 
 
 def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
+    """Named places in a sentence (see _raw_place_candidates), tidied: "Narathiwat's Ru" becomes
+    "Ru So" (the possessor is the province, the name runs on to the kind word)."""
+    doc = span.doc
+    for candidate in _raw_place_candidates(span, rules):
+        possessive = [t.i for t in candidate if t.tag_ == "POS" or t.text in ("'s", "’s")]
+        start = possessive[-1] + 1 if possessive else candidate.start
+        end = candidate.end
+        while end < span.end and doc[end].is_alpha and doc[end].text[:1].isupper() and (
+            doc[end].lower_ not in rules.place_kinds
+        ):
+            end += 1
+        if start < end:
+            yield doc[start:end]
+
+
+def _raw_place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     """Named places in a sentence: GPE/LOC/FAC entities, plus names the small model mislabels
     (ORG, PERSON, NORP) when a place word or preposition frames them; the gazetteer decides later."""
     doc = span.doc

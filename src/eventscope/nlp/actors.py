@@ -104,6 +104,8 @@ class ActorFinder:
             role = self.generic_role(token)
             if role is None:
                 continue
+            if token.dep_ == "compound" and token.head.i > token.i and self.generic_role(token.head) is not None:
+                continue  # "army" in "army ranger": the head noun's mention covers it
             start = min([token.i] + [c.i for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                                      and c.i < token.i])
             start = start if not (taken & set(range(start, token.i))) else token.i
