@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -174,6 +174,9 @@ class Assembler:
         dateline = analysed.clean.dateline
         self._header = (dateline.start, analysed.clean.dateline_end or dateline.end) if dateline else (0, 0)
         actor_cache: dict[int, list[ActorMention]] = {}
+        for _, doc in analysed.docs:
+            actor_cache[id(doc)] = self.actors.find(doc)
+        self._qualify_state_forces(analysed, actor_cache)
         mentions: list[EventMention] = []
         salient_groups: list[ActorMention] = []
         previous_actors: list[ActorMention] = []
@@ -195,6 +198,25 @@ class Assembler:
         return mentions
 
     # -- article level ----------------------------------------------------------------------
+
+    @staticmethod
+    def _qualify_state_forces(analysed: AnalysedDoc, actor_cache: dict[int, list[ActorMention]]) -> None:
+        """'the air force', 'warplanes', 'troops' with no country: the country of the state forces the
+        article last named with one ('the Israeli military'), else the first it names later."""
+        ordered = [a for _, doc in analysed.docs for a in actor_cache[id(doc)]]
+        qualified = [a.country for a in ordered if a.role in STATE_ROLES and a.country is not None]
+        if not qualified:
+            return
+        last = qualified[0]
+        for _, doc in analysed.docs:
+            updated = []
+            for actor in actor_cache[id(doc)]:
+                if actor.role in STATE_ROLES and actor.country is not None:
+                    last = actor.country
+                elif actor.role in STATE_ROLES:
+                    actor = replace(actor, country=last)
+                updated.append(actor)
+            actor_cache[id(doc)] = updated
 
     def _is_off_topic(self, analysed: AnalysedDoc) -> bool:
         """Sport reports and the like: dense in their own vocabulary, thin in violence."""
@@ -232,6 +254,7 @@ class Assembler:
         ):
             return None
         doc = span.doc
+        actors = [a for a in actors if not self._is_reporter(doc[a.head])]
         labels = {c.label for c in sentence.cues if not self._in_metaphor(c, metaphors)}
         # "overran the city", "the province fell": what was taken is ground, not people
         territory = self._patient_is_territory(anchors, doc)
@@ -253,7 +276,7 @@ class Assembler:
             sentence=sentence, doc=doc, anchors=anchors, labels=labels, rule=rule, agent=agent, patient=patient,
             actors=actors, agent_class=agent_class, patient_class=patient_class,
             places=self._places(sentence, anchors), date=date, toll=death_toll(span),
-            anaphoric=self._is_anaphoric(anchors, doc),
+            anaphoric=self._is_anaphoric(anchors, doc, span),
         )
         return mention
 
@@ -349,8 +372,14 @@ class Assembler:
                         return True
         return False
 
-    def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc) -> bool:
+    def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc, span: Span | None = None) -> bool:
         """'The attack came...', 'the incident occurred...': the sentence points back to an event."""
+        for token in span if span is not None else ():
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and (
+                token.lemma_.lower() in self.discourse.event_anaphors
+                and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children)
+            ):
+                return True
         for anchor in anchors:
             root = doc[anchor.start:anchor.end].root
             if root.pos_ != "NOUN" or root.lemma_.lower() not in self.discourse.event_anaphors:
@@ -377,6 +406,7 @@ class Assembler:
             patient = patient or (p if p is not agent else None)
             if agent and patient:
                 break
+        agent, patient = _named_nearby(agent, actors, doc), _named_nearby(patient, actors, doc)
         real = [a for a in actors if not a.as_modifier and not self._is_reporter(doc[a.head])]
         if agent is None and not subject_seen:
             # only the subject of the main clause: "when a group of rangers passed by" did nothing
@@ -385,6 +415,18 @@ class Assembler:
         if patient is None and not territory:
             patient = next((a for a in real if a is not agent and role_class(a) != "none"), None)
         return agent, patient
+
+    def _country_forces(self, token: Token) -> ActorMention | None:
+        """A country or its adjective standing for its forces: 'Israeli strike', 'Russia shelled'."""
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN") or not token.text[:1].isupper():
+            return None
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP") else token.text
+        country = self.actors.country(text.removesuffix("'s").removesuffix("’s"))
+        if country is None:
+            return None
+        start, end = (ent.start, ent.end) if ent is not None else (token.i, token.i + 1)
+        return ActorMention(start, end, token.i, "state_military", text, (), country)
 
     def _is_reporter(self, token: Token) -> bool:
         """'police say', 'according to officials': who told the story, not who took part."""
@@ -400,17 +442,20 @@ class Assembler:
         subject_seen = False
 
         def actor_at(token: Token) -> ActorMention | None:
+            # "two militants from the armed wing of the PFLP", "one of the rangers"
+            in_phrase = [by_head[o.i] for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                         for o in c.subtree if o.i in by_head]
+            named = [a for a in in_phrase if a.role == "named" and not a.as_modifier]
+            if named:
+                return named[0]
             for t in [token, *[c for c in token.children if c.dep_ in ("conj", "appos")]]:
                 if t.i in by_head:
                     return by_head[t.i]
                 if t.lower_ in ("they", "it", "he", "she") and previous:
                     return next((a for a in reversed(previous) if role_class(a) in ("armed", "state")), None)
-            for c in token.children:  # "two militants from the armed wing of the PFLP", "one of the rangers"
-                if c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                    for o in c.subtree:
-                        if o.i in by_head:
-                            return by_head[o.i]
-            return None
+            if in_phrase:
+                return in_phrase[0]
+            return self._country_forces(token) if token.dep_ in ("nsubj", "pobj") else None
 
         verb = root if root.pos_ in ("VERB", "AUX") else None
         if verb is not None and verb.lemma_.lower() == "fall":
@@ -428,6 +473,11 @@ class Assembler:
             for c in root.children:
                 if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in by_head:
                     agent = agent or by_head[c.i]
+                elif c.dep_ in ("poss", "compound", "amod", "nmod"):
+                    # "an Israeli strike", "Russia's shelling", "a Russian missile strike"
+                    agent = agent or self._country_forces(c) or next(
+                        (f for g in c.children if g.dep_ in ("amod", "compound", "poss")
+                         and (f := self._country_forces(g)) is not None), None)
                 if c.dep_ == "prep" and c.lower_ == "by":
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting", "at"):
@@ -655,6 +705,19 @@ def _same_clause(token: Token, verb: Token) -> bool:
             return False
         current = current.head
     return False
+
+
+def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: Doc) -> ActorMention | None:
+    """'militants from the armed wing of the PFLP': a generic noun followed by the group it belongs to
+    (however the parser attached the 'from'/'of' phrase)."""
+    if actor is None or actor.role != "armed_nonstate":
+        return actor
+    for other in actors:
+        if other.role == "named" and actor.end <= other.start <= actor.end + 10:
+            between = {t.lower_ for t in doc[actor.end:other.start]}
+            if between & {"from", "of", "belonging", "linked", "affiliated"} and not between & {",", ";", "and"}:
+                return other
+    return actor
 
 
 def _is_main_subject(token: Token) -> bool:

@@ -71,6 +71,11 @@ class Group:
 
     @property
     def place(self) -> ResolvedPlace | None:
+        # "The incident occurred just east of X": a sentence about the event's place is the authority
+        stated = [m.place for m in self.members if m.place is not None and not m.place_inherited
+                  and m.mention.anaphoric]
+        if stated:
+            return stated[0]
         own = [m.place for m in self.members if m.place is not None and not m.place_inherited]
         if own:
             return min(own, key=lambda p: p.geo_precision)
