@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # Cues that can anchor a mention; the others only colour one (withdrawal, strikes by workers).
 SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike"})
 WEAPON_CUES = frozenset({"air", "shelling", "ied", "suicide", "grenade", "chemical"})
+# Cues that tell what an event did to people, not what kind of event it was.
+OUTCOME_CUES = frozenset({"kill", "injure"})
 IRREALIS_NOUNS = frozenset({"threat", "plan", "fear", "warning", "risk", "possibility", "prospect", "call",
                             "demand", "bid", "attempt", "plot", "intention", "vow", "ultimatum"})
 PAST_AUX = frozenset({"have", "has", "had", "was", "were", "did", "been", "'ve", "'d"})
@@ -126,6 +128,13 @@ class EventMention:
     @property
     def place(self) -> PlaceMention | None:
         return self.places[0] if self.places else None
+
+    @property
+    def weak(self) -> bool:
+        """Points back to an event, or only tells an outcome with no one doing it ("one of the rangers
+        later died"): such a mention adds to an event but does not decide its type."""
+        cues = {a.label for a in self.anchors}
+        return self.anaphoric or (cues <= OUTCOME_CUES and self.agent is None)
 
     def span_evidence(self, field_name: str, start: int, end: int) -> Evidence:
         """Evidence for doc tokens [start, end) of this mention's doc."""
@@ -272,10 +281,14 @@ class Assembler:
             return None
         if date is None and self._sentence_is_background(sentence):
             return None
+        places = self._places(sentence, anchors)
+        toll = death_toll(span)
+        if not (agent or patient or places or toll or present):
+            return None  # "clashes" with no one, nowhere, no toll: nothing a coder could code
         mention = EventMention(
             sentence=sentence, doc=doc, anchors=anchors, labels=labels, rule=rule, agent=agent, patient=patient,
             actors=actors, agent_class=agent_class, patient_class=patient_class,
-            places=self._places(sentence, anchors), date=date, toll=death_toll(span),
+            places=places, date=date, toll=toll,
             anaphoric=self._is_anaphoric(anchors, doc, span),
         )
         return mention
@@ -354,6 +367,8 @@ class Assembler:
             derived.add("violent_context")
         if {agent, patient} <= {"armed", "state"} and agent != "none":
             derived.add("armed_parties")
+        if {"armed", "state"} <= present | {agent, patient}:
+            derived.add("both_sides")
         return derived
 
     def _patient_is_territory(self, anchors: list[TermMatch], doc: Doc) -> bool:
@@ -380,13 +395,17 @@ class Assembler:
                 and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children)
             ):
                 return True
+        # Every cue either points back ("the clash") or only tells the outcome ("two bodies were
+        # recovered"), and at least one points back: the sentence adds to an event already reported.
+        pointing = 0
         for anchor in anchors:
             root = doc[anchor.start:anchor.end].root
-            if root.pos_ != "NOUN" or root.lemma_.lower() not in self.discourse.event_anaphors:
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in root.children)
+            if root.pos_ == "NOUN" and root.lemma_.lower() in self.discourse.event_anaphors and definite:
+                pointing += 1
+            elif anchor.label not in OUTCOME_CUES:
                 return False
-            if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in root.children):
-                return False
-        return True
+        return pointing > 0
 
     # -- arguments --------------------------------------------------------------------------
 
@@ -539,6 +558,11 @@ class Assembler:
             qualifier, target = self._place_attachment(candidate)
             if qualifier == "from":
                 continue
+            if qualifier is None and candidate.root.dep_ in ("nsubj", "dobj", "nsubjpass") and not (
+                target is not None and any(target.i == r.i for r in anchor_roots)
+                and target.lemma_.lower() not in self.discourse.reporting_verbs
+            ):
+                continue  # "slammed Russia", "Russia said": a country as actor or addressee, not a place
             if target is not None and (
                 target.lemma_.lower() in self.discourse.non_event_heads
                 or target.lemma_.lower() in self.discourse.reporting_verbs
@@ -662,10 +686,12 @@ class Assembler:
         last_in_block: dict[int, DateExpression] = {}
         by_sentence = {m.sentence.index: m for m in mentions}
         dropped = set()
+        last_event_date: DateExpression | None = None
         for sentence in analysed.sentences:
             mention = by_sentence.get(sentence.index)
             if mention is not None and mention.date is None:
-                inherited = last_in_block.get(sentence.block_index)
+                # the paragraph's last date, else the last day the story gave an event
+                inherited = last_in_block.get(sentence.block_index) or last_event_date
                 if inherited is not None:
                     if inherited.background:
                         dropped.add(sentence.index)
@@ -675,6 +701,8 @@ class Assembler:
             own = [e for e in sentence.dates if e.date is not None or e.background]
             if own:
                 last_in_block[sentence.block_index] = own[-1]
+            if mention is not None and mention.date is not None and not mention.date.background:
+                last_event_date = mention.date
         mentions[:] = [m for m in mentions if m.sentence.index not in dropped]
 
 
@@ -749,10 +777,14 @@ def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
         possessive = [t.i for t in candidate if t.tag_ == "POS" or t.text in ("'s", "’s")]
         start = possessive[-1] + 1 if possessive else candidate.start
         end = candidate.end
-        while end < span.end and doc[end].is_alpha and doc[end].text[:1].isupper() and (
-            doc[end].lower_ not in rules.place_kinds
+        # "Ru So district": run on over capitalised words only when a kind word ends the run
+        run = end
+        while run < span.end and doc[run].is_alpha and doc[run].text[:1].isupper() and (
+            doc[run].lower_ not in rules.place_kinds
         ):
-            end += 1
+            run += 1
+        if run > end and run < len(doc) and doc[run].lower_ in rules.place_kinds:
+            end = run
         if start < end:
             yield doc[start:end]
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from eventscope.assemble import EventMention, PlaceMention, role_class
 from eventscope.geocode.gazetteer import Gazetteer, distance_km
+from eventscope.geocode.geoparse import document_context, find_toponyms
 from eventscope.geocode.resolve import PlaceContext, resolve_place
 from eventscope.models import (
     Actor,
@@ -44,6 +45,9 @@ FAMILIES = {
 }
 # Two resolved places closer than this are the same place for one report.
 SAME_PLACE_KM = 5.0
+# "The incident occurred just east of X": a place stated for an event already reported refines its
+# place when it is this close.
+STATED_PLACE_KM = 50.0
 ADDITIVE_WORDS = frozenset({"also", "another", "more", "additional", "further"})
 
 
@@ -72,13 +76,16 @@ class Group:
     @property
     def place(self) -> ResolvedPlace | None:
         # "The incident occurred just east of X": a sentence about the event's place is the authority
+        own = [m.place for m in self.members if m.place is not None and not m.place_inherited]
         stated = [m.place for m in self.members if m.place is not None and not m.place_inherited
                   and m.mention.anaphoric]
-        if stated:
-            return stated[0]
-        own = [m.place for m in self.members if m.place is not None and not m.place_inherited]
         if own:
-            return min(own, key=lambda p: p.geo_precision)
+            best = min(own, key=lambda p: p.geo_precision)
+            # only a nearby place refines it: a far one in such a sentence is somewhere else talked of
+            for place in stated:
+                if _km(place, best) <= STATED_PLACE_KM:
+                    return place
+            return best
         inherited = [m.place for m in self.members if m.place is not None]
         return inherited[0] if inherited else None
 
@@ -112,15 +119,16 @@ class EventBuilder:
     # -- place ------------------------------------------------------------------------------
 
     def _context(self, analysed: AnalysedDoc, mentions: list[EventMention]) -> PlaceContext:
-        """Countries the article names (demonyms, country names), weighted toward the body."""
+        """Where the article is: countries it names, demonyms, unambiguous places (the geoparser's
+        document evidence over every block, the body weighted over headlines and captions), the
+        countries of its actors, and the dateline."""
         context = PlaceContext()
-        for sentence in analysed.sentences:
-            weight = 1.0 if sentence.block.kind == "body" else 0.5
-            for ent in sentence.span.ents:
-                if ent.label_ in ("GPE", "NORP", "LOC"):
-                    country = self.gaz.country(ent.text)
-                    if country is not None:
-                        context.add_country(country.iso2, weight)
+        for block, doc in analysed.docs:
+            weight = 1.0 if block.kind == "body" else 0.5
+            evidence = document_context(doc, self.gaz, find_toponyms(doc, self.gaz))
+            for iso2, value in evidence.countries.items():
+                context.add_country(iso2, value * weight)
+            context.named_countries |= evidence.named_countries
         for mention in mentions:
             for actor in mention.actors:
                 if actor.country is not None:
@@ -209,7 +217,8 @@ class EventBuilder:
             target = None
             for index in range(len(groups) - 1, -1, -1):
                 group = groups[index]
-                if not any(m.family == item.family for m in group.members):
+                # a sentence pointing back ("after the clash two bodies were found") joins the last event
+                if not item.mention.anaphoric and not any(m.family == item.family for m in group.members):
                     continue
                 if item.explicit_date is not None and group.dates and not any(
                     abs((item.explicit_date - d).days) == 0 for d in group.dates
@@ -229,7 +238,7 @@ class EventBuilder:
     def _event(self, analysed: AnalysedDoc, group: Group, context: PlaceContext) -> ResolvedEvent | None:
         article = analysed.article
         members = group.members
-        strong = [m for m in members if not m.mention.anaphoric] or members
+        strong = [m for m in members if not m.mention.weak] or members
         winner = min(strong, key=lambda m: (self.rules.rank(m.mention.rule.sub_event_type), m.mention.sentence.index))
         rule = winner.mention.rule
         place = group.place
@@ -435,6 +444,10 @@ def _entry_on(groups, day: dt.date | None, text: str = ""):
     valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
              and (g.valid_to is None or day <= g.valid_to)]
     return (valid or [None])[0]
+
+
+def _km(a: ResolvedPlace, b: ResolvedPlace) -> float:
+    return distance_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude)
 
 
 def _country_label(country: Country | None) -> str:

@@ -184,7 +184,12 @@ def candidates_for(gaz: Gazetteer, name: str, context: PlaceContext | None = Non
     found = gaz.matches(name)
     if found or context is None:
         return found
-    for cc in context.top_countries(2):
+    # A spelling the gazetteer does not have is looked for only where the article clearly is: the
+    # likeliest country, and the runner-up only when the evidence is nearly as strong for it.
+    ranked = sorted({**context.actor_countries, **context.countries}.items(), key=lambda kv: -kv[1])
+    for cc, weight in ranked[:2]:
+        if weight < 0.8 * ranked[0][1]:
+            break
         found = gaz.matches(name, cc)
         if found:
             return found
