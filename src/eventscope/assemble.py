@@ -104,6 +104,28 @@ class PlaceMention:
 
 
 @dataclass(slots=True)
+class PlaceCandidate:
+    """A place name in a sentence with the word its phrase hangs on (for splitting by clause)."""
+
+    span: Span
+    target: Token | None
+    mention: PlaceMention
+
+    def tokens(self) -> set[int]:
+        return set(range(self.span.start, self.span.end))
+
+    def noun(self) -> Token:
+        """The noun the name stands for: 'Kango' in 'Kango villages' stands for 'villages'."""
+        root = self.span.root
+        head = root.head
+        while root.dep_ == "conj" and head is not root:
+            root, head = head, head.head
+        if root.dep_ in ("compound", "nmod", "appos") and head.pos_ == "NOUN":
+            return head
+        return root
+
+
+@dataclass(slots=True)
 class EventMention:
     """One reported happening in one sentence, before actors, place and date are given ACLED form."""
 
@@ -196,8 +218,7 @@ class Assembler:
             actors = [a for a in actor_cache[id(doc)] if sentence.span.start <= a.head < sentence.span.end]
             actors = [self._resolve_anaphor(a, salient_groups) for a in actors]
             if sentence.block.kind == "body":
-                mention = self._mention(sentence, actors, previous_actors)
-                if mention is not None:
+                for mention in self._mentions(sentence, actors, previous_actors):
                     mentions.append(mention)
                     for actor in (mention.agent, mention.patient):
                         if actor is not None and actor.role == "named" and not actor.as_modifier:
@@ -251,20 +272,36 @@ class Assembler:
 
     # -- sentence level ---------------------------------------------------------------------
 
-    def _mention(self, sentence: Sentence, actors: list[ActorMention],
-                 previous_actors: list[ActorMention]) -> EventMention | None:
+    def _mentions(self, sentence: Sentence, actors: list[ActorMention],
+                  previous_actors: list[ActorMention]) -> list[EventMention]:
+        """The happenings one sentence reports: one, or one per place when its clauses put
+        different things in different places ("13 were killed in A while five were killed in B")."""
         span = sentence.span
         metaphors = self._metaphor_spans(sentence)
         anchors = self._anchors(sentence, metaphors)
         if not anchors:
-            return None
+            return []
         if any(t.lemma_.lower() in self.modality.legal_terms for t in span) and not (
             {a.label for a in anchors} & {"arrest"}
         ):
-            return None
+            return []
         doc = span.doc
         actors = [a for a in actors if not self._is_reporter(doc[a.head])]
-        labels = {c.label for c in sentence.cues if not self._in_metaphor(c, metaphors)}
+        support = {c.label for c in sentence.cues if c.label in SUPPORT_CUES and not self._in_metaphor(c, metaphors)}
+        candidates = self._place_candidates(sentence, anchors)
+        mentions = []
+        for part, places, scope in self._split_by_place(doc, anchors, candidates):
+            mention = self._build(sentence, part, places, scope, support, actors, previous_actors)
+            if mention is not None:
+                mentions.append(mention)
+        return mentions
+
+    def _build(self, sentence: Sentence, anchors: list[TermMatch], places: list[PlaceMention],
+               scope: set[int] | None, support: set[str], actors: list[ActorMention],
+               previous_actors: list[ActorMention]) -> EventMention | None:
+        span = sentence.span
+        doc = span.doc
+        labels = {a.label for a in anchors} | support
         # "overran the city", "the province fell": what was taken is ground, not people
         territory = self._patient_is_territory(anchors, doc)
         agent, patient = self._arguments(doc, anchors, actors, previous_actors, territory)
@@ -281,17 +318,56 @@ class Assembler:
             return None
         if date is None and self._sentence_is_background(sentence):
             return None
-        places = self._places(sentence, anchors)
-        toll = death_toll(span)
+        toll = death_toll(span, scope=scope)
         if not (agent or patient or places or toll or present):
             return None  # "clashes" with no one, nowhere, no toll: nothing a coder could code
-        mention = EventMention(
+        return EventMention(
             sentence=sentence, doc=doc, anchors=anchors, labels=labels, rule=rule, agent=agent, patient=patient,
             actors=actors, agent_class=agent_class, patient_class=patient_class,
             places=places, date=date, toll=toll,
             anaphoric=self._is_anaphoric(anchors, doc, span),
         )
-        return mention
+
+    def _split_by_place(self, doc: Doc, anchors: list[TermMatch], candidates: list[PlaceCandidate]
+                        ) -> list[tuple[list[TermMatch], list[PlaceMention], set[int] | None]]:
+        """Anchors grouped by the place their own clause names; containers ("in Zamfara") go with
+        every place inside them; anchors that name no place go with every place of the sentence."""
+        whole = [(anchors, [c.mention for c in candidates], None)]
+        if len(candidates) < 2:
+            return whole
+        verbs = {a: _governing_verb(doc[a.start:a.end].root) for a in anchors}
+        containers = {id(c) for c in candidates if any(c is not o and _contains(c, o) for o in candidates)}
+        own: dict[TermMatch, list[PlaceCandidate]] = {}
+        for anchor, verb in verbs.items():
+            places = []
+            for c in candidates:
+                if id(c) in containers:
+                    continue
+                if c.target is not None and verb is not None and (
+                    c.target == verb or _governing_verb(c.target) == verb
+                ):
+                    places.append(c)
+                elif verb is not None and _where_clause_of(verb, c, candidates):
+                    places = [c]
+                    break
+            own[anchor] = places
+        primaries = []
+        for places in own.values():
+            for c in places:
+                if all(c is not p for p in primaries):
+                    primaries.append(c)
+        if len(primaries) < 2:
+            return whole
+        shared = [a for a in anchors if not own[a]]
+        out = []
+        for place in primaries:
+            part = [a for a in anchors if any(c is place for c in own[a])] + shared
+            part.sort(key=lambda a: a.start)
+            inside = [place.mention] + [c.mention for c in candidates if id(c) in containers and _contains(c, place)]
+            scope_verbs = {verbs[a] for a in part if verbs[a] is not None}
+            scope = {t.i for t in doc if _governing_verb(t) in scope_verbs}
+            out.append((part, inside, scope))
+        return out
 
     def _anchors(self, sentence: Sentence, metaphors: tuple[tuple[int, int], ...]) -> list[TermMatch]:
         """Cue matches that report a real happening in this sentence."""
@@ -323,6 +399,10 @@ class Assembler:
                 return False
         if verb is None:
             return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
+        # "the province has seen attacks": a noun under a verb of general experience is no incident
+        # ("he saw four others killed" is: there the cue is a verb of its own)
+        if token.pos_ != "VERB" and verb.lemma_.lower() in self.modality.generic_verbs:
+            return False
         return self._clause_is_realis(verb, depth=0)
 
     def _clause_is_realis(self, verb: Token, depth: int) -> bool:
@@ -333,8 +413,6 @@ class Assembler:
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in m.modal_aux for c in children):
             return False
         if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
-            return False
-        if verb.lemma_.lower() in m.generic_verbs:
             return False
         head = verb.head
         if head is not verb and verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl"):
@@ -542,7 +620,7 @@ class Assembler:
 
     # -- places -----------------------------------------------------------------------------
 
-    def _places(self, sentence: Sentence, anchors: list[TermMatch]) -> list[PlaceMention]:
+    def _place_candidates(self, sentence: Sentence, anchors: list[TermMatch]) -> list[PlaceCandidate]:
         """Place names in the sentence, strongest first: tied to a cue, then others not tied elsewhere."""
         doc = sentence.span.doc
         anchor_roots = [doc[a.start:a.end].root for a in anchors]
@@ -551,8 +629,8 @@ class Assembler:
             verb = _governing_verb(root) or root
             clause_tokens.update(t.i for t in verb.subtree)
             clause_tokens.update(t.i for t in root.subtree)
-        found: list[PlaceMention] = []
-        for candidate in _place_candidates(sentence.span, self.discourse):
+        found: list[PlaceCandidate] = []
+        for candidate in _place_spans(sentence.span, self.discourse):
             if self._header[0] <= sentence.offset + candidate.start_char < self._header[1]:
                 continue  # the dateline: where the story was filed, used only when nothing else says
             qualifier, target = self._place_attachment(candidate)
@@ -572,9 +650,10 @@ class Assembler:
             if qualifier == "km":
                 strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
-            found.append(PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
-                                      qualifier, strength))
-        found.sort(key=lambda p: -p.strength)
+            mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
+                                   qualifier, strength)
+            found.append(PlaceCandidate(candidate, target, mention))
+        found.sort(key=lambda c: -c.mention.strength)
         return found
 
     def _place_attachment(self, span: Span) -> tuple[str | None, Token | None]:
@@ -748,6 +827,29 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
     return actor
 
 
+def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
+    """'Kango villages in Maru LGA': outer's phrase hangs on inner's name or the noun it stands for."""
+    if outer.target is None:
+        return False
+    return outer.target.i in inner.tokens() or outer.target.i == inner.noun().i
+
+
+def _where_clause_of(verb: Token, place: PlaceCandidate, candidates: list[PlaceCandidate]) -> bool:
+    """'..., Umm Qasr and Shatra, where security forces killed one': a relative clause on a list of
+    places belongs to the nearest one (the last named before it)."""
+    if verb.dep_ != "relcl" and not any(c.lower_ in ("where", "wherein") for c in verb.children):
+        return False
+    head = verb.head
+    heads = [c for c in candidates if head.i in c.tokens() or head.i == c.noun().i]
+    if not heads:
+        return False
+    before = [c for c in candidates if c.span.end <= verb.i and (
+        c in heads or any(h.span.root in c.span.root.ancestors or c.span.root in h.span.root.conjuncts
+                          for h in heads))]
+    nearest = max(before, key=lambda c: c.span.end) if before else heads[0]
+    return nearest is place
+
+
 def _is_main_subject(token: Token) -> bool:
     """The subject of the sentence's main verb (or of a verb conjoined to it)."""
     if token.dep_ not in ("nsubj", "nsubjpass"):
@@ -769,11 +871,11 @@ def _distance_before(prep: Token) -> bool:
     )
 
 
-def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
+def _place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     """Named places in a sentence (see _raw_place_candidates), tidied: "Narathiwat's Ru" becomes
     "Ru So" (the possessor is the province, the name runs on to the kind word)."""
     doc = span.doc
-    for candidate in _raw_place_candidates(span, rules):
+    for candidate in _raw_place_spans(span, rules):
         possessive = [t.i for t in candidate if t.tag_ == "POS" or t.text in ("'s", "’s")]
         start = possessive[-1] + 1 if possessive else candidate.start
         end = candidate.end
@@ -789,7 +891,7 @@ def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
             yield doc[start:end]
 
 
-def _raw_place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
+def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     """Named places in a sentence: GPE/LOC/FAC entities, plus names the small model mislabels
     (ORG, PERSON, NORP) when a place word or preposition frames them; the gazetteer decides later."""
     doc = span.doc
@@ -797,6 +899,8 @@ def _raw_place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     for ent in span.ents:
         if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ":
             continue  # "the northern Afghan city": an adjective, not a place
+        if ent.root.dep_ == "compound" and ent.root.head.dep_ == "compound":
+            continue  # "the Gulf port Umm Qasr": a modifier of a modifier names something else
         if ent.label_ in ("GPE", "LOC", "FAC"):
             seen.update(range(ent.start, ent.end))
             yield ent
@@ -821,12 +925,17 @@ def _raw_place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
             yield candidate
 
 
-def _framed_as_place(span: Span, rules: DiscourseRules) -> bool:
+def _framed_as_place(span: Span, rules: DiscourseRules, depth: int = 0) -> bool:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and after.lower_ in rules.place_kinds:
         return True
     root = span.root
+    if root.dep_ == "conj" and depth < 3:
+        # "Kango and Dangulbi villages": listed with a place, it is one
+        head = root.head
+        if head.ent_type_ in ("GPE", "LOC", "FAC") or _framed_as_place(doc[head.i : head.i + 1], rules, depth + 1):
+            return True
     if root.dep_ == "pobj" and root.head.lower_ in rules.place_prepositions:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in rules.place_kinds:

@@ -125,10 +125,16 @@ class EventBuilder:
         context = PlaceContext()
         for block, doc in analysed.docs:
             weight = 1.0 if block.kind == "body" else 0.5
-            evidence = document_context(doc, self.gaz, find_toponyms(doc, self.gaz))
+            toponyms = find_toponyms(doc, self.gaz)
+            evidence = document_context(doc, self.gaz, toponyms)
             for iso2, value in evidence.countries.items():
                 context.add_country(iso2, value * weight)
             context.named_countries |= evidence.named_countries
+            # A place only one country has ("Zamfara") names that country as surely as its name would.
+            for toponym in toponyms:
+                countries = {m.place.country.iso2 for m in self.gaz.matches(toponym.text) if m.score >= 0.9}
+                if len(countries) == 1:
+                    context.named_countries |= countries
         for mention in mentions:
             for actor in mention.actors:
                 if actor.country is not None:
@@ -155,10 +161,16 @@ class EventBuilder:
         focus = self._focus_place(analysed, context)
         for mention in mentions:
             resolved = None
+            unknown: PlaceMention | None = None
             for candidate in sorted(mention.places, key=lambda p: -p.strength):
                 found = self._resolve(candidate, context)
                 if found is None:
+                    unknown = unknown or candidate
                     continue
+                if unknown is not None and resolved is None and candidate.strength >= unknown.strength:
+                    # "Kango village in Maru district": the village the gazetteer lacks, at its district
+                    found = ResolvedPlace(found.place, unknown.text, max(found.geo_precision, 2),
+                                          Evidence("location", unknown.text, unknown.start, unknown.end))
                 if resolved is None or (
                     candidate.strength >= 2 and found.geo_precision < resolved.geo_precision
                     and found.place.country.iso2 == resolved.place.country.iso2
@@ -207,6 +219,10 @@ class EventBuilder:
     def _same_place(self, a: ResolvedPlace | None, b: ResolvedPlace | None) -> bool:
         if a is None or b is None:
             return a is None and b is None
+        if a.location.lower() != b.location.lower() and (
+            a.location != a.place.name or b.location != b.place.name
+        ) and a.place.geonames_id == b.place.geonames_id:
+            return False  # two villages coded at the same district point are still two places
         if a.place.geonames_id is not None and a.place.geonames_id == b.place.geonames_id:
             return True
         return self._contains(a, b) or self._contains(b, a)

@@ -227,14 +227,18 @@ def _negated(token: Token) -> bool:
     )
 
 
-def death_toll(sentence: Span, rules: NumberRules | None = None) -> DeathToll | None:
-    """The deaths a sentence reports; None when it reports none (and does not say nobody died)."""
+def death_toll(sentence: Span, rules: NumberRules | None = None, scope: set[int] | None = None) -> DeathToll | None:
+    """The deaths a sentence reports; None when it reports none (and does not say nobody died).
+
+    scope: when given, only death words at these token indices count (one clause of the sentence)."""
     rules = rules or number_rules()
     counted: dict[int, Count] = {}
     spans: list[tuple[int, int]] = []
-    for token in sentence:
-        if not _is_death_word(token) or _negated(token):
-            continue
+    death_words = [t for t in sentence if _is_death_word(t) and not _negated(t) and (scope is None or t.i in scope)]
+    # "one man shot dead, his body carried away": a body counted again only when nothing else is
+    if any(t.lemma_.lower() not in ("body", "corpse") for t in death_words):
+        death_words = [t for t in death_words if t.lemma_.lower() not in ("body", "corpse")]
+    for token in death_words:
         if token.lemma_.lower() in ("leave",) and not any(t.lower_ == "dead" for t in token.subtree):
             continue
         victims: list[Token] = []
