@@ -101,6 +101,8 @@ class PlaceMention:
     end: int
     qualifier: str | None  # None (in), "near", a kind word ("district", "region")
     strength: int  # 3 tied to the cue, 2 elsewhere in the sentence, 1 dateline or inherited
+    # Surely a place even if the gazetteer lacks it: tagged as one, or written with a kind word.
+    surely_place: bool = False
 
 
 @dataclass(slots=True)
@@ -650,9 +652,18 @@ class Assembler:
             if qualifier == "km":
                 strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
+            surely = candidate.label_ in ("GPE", "LOC", "FAC") or _kind_word_with(candidate, self.discourse)
             mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
-                                   qualifier, strength)
+                                   qualifier, strength, surely)
             found.append(PlaceCandidate(candidate, target, mention))
+        # "Umm Qasr and Shatra": a place listed with another hangs where the first one does
+        for candidate in found:
+            root = candidate.span.root
+            if root.dep_ == "conj":
+                first = next((o for o in found if root.head.i in o.tokens()), None)
+                if first is not None:
+                    candidate.target = first.target
+                    candidate.mention.qualifier = candidate.mention.qualifier or first.mention.qualifier
         found.sort(key=lambda c: -c.mention.strength)
         return found
 
@@ -763,15 +774,17 @@ class Assembler:
         'several attackers were also killed' is still about 2015.
         """
         last_in_block: dict[int, DateExpression] = {}
-        by_sentence = {m.sentence.index: m for m in mentions}
+        by_sentence: dict[int, list[EventMention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence.index, []).append(m)
         dropped = set()
         last_event_date: DateExpression | None = None
         for sentence in analysed.sentences:
-            mention = by_sentence.get(sentence.index)
-            if mention is not None and mention.date is None:
-                # the paragraph's last date, else the last day the story gave an event
-                inherited = last_in_block.get(sentence.block_index) or last_event_date
-                if inherited is not None:
+            here = by_sentence.get(sentence.index, [])
+            # the paragraph's last date, else the last day the story gave an event
+            inherited = last_in_block.get(sentence.block_index) or last_event_date
+            for mention in here:
+                if mention.date is None and inherited is not None:
                     if inherited.background:
                         dropped.add(sentence.index)
                     else:
@@ -780,8 +793,9 @@ class Assembler:
             own = [e for e in sentence.dates if e.date is not None or e.background]
             if own:
                 last_in_block[sentence.block_index] = own[-1]
-            if mention is not None and mention.date is not None and not mention.date.background:
-                last_event_date = mention.date
+            for mention in here:
+                if mention.date is not None and not mention.date.background:
+                    last_event_date = mention.date
         mentions[:] = [m for m in mentions if m.sentence.index not in dropped]
 
 
@@ -829,7 +843,7 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 
 def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     """'Kango villages in Maru LGA': outer's phrase hangs on inner's name or the noun it stands for."""
-    if outer.target is None:
+    if outer.target is None or outer.target.i in inner.tokens() and outer.span.root.dep_ == "conj":
         return False
     return outer.target.i in inner.tokens() or outer.target.i == inner.noun().i
 
@@ -897,10 +911,10 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
-        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ":
-            continue  # "the northern Afghan city": an adjective, not a place
-        if ent.root.dep_ == "compound" and ent.root.head.dep_ == "compound":
-            continue  # "the Gulf port Umm Qasr": a modifier of a modifier names something else
+        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root):
+            # "the northern Afghan city": an adjective; "the Gulf port Umm Qasr": a modifier of a modifier
+            seen.update(range(ent.start, ent.end))
+            continue
         if ent.label_ in ("GPE", "LOC", "FAC"):
             seen.update(range(ent.start, ent.end))
             yield ent
@@ -914,7 +928,7 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     for token in span:
         if token.i in seen or token.pos_ != "PROPN" or not token.text[:1].isupper():
             continue
-        if token.dep_ == "compound" and token.head.pos_ == "PROPN":
+        if token.dep_ == "compound" and token.head.pos_ == "PROPN" or _modifies_modifier(token):
             continue
         start = token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i
         candidate = doc[start : token.i + 1]
@@ -923,6 +937,25 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
         if _framed_as_place(candidate, rules):
             seen.update(range(candidate.start, candidate.end))
             yield candidate
+
+
+def _kind_word_with(span: Span, rules: DiscourseRules) -> bool:
+    """'Dangulbi village', 'the village of Dangulbi', 'Kango and Dangulbi villages'."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in rules.place_kinds:
+        return True
+    root = span.root
+    for token in (root, root.head if root.dep_ == "conj" else root):
+        if token.dep_ in ("compound", "nmod", "appos") and token.head.lower_ in rules.place_kinds:
+            return True
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in rules.place_kinds:
+            return True
+    return False
+
+
+def _modifies_modifier(token: Token) -> bool:
+    return token.dep_ == "compound" and token.head.dep_ == "compound" and token.head.head.pos_ == "PROPN"
 
 
 def _framed_as_place(span: Span, rules: DiscourseRules, depth: int = 0) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from eventscope.assemble import EventMention, PlaceMention, role_class
 from eventscope.geocode.gazetteer import Gazetteer, distance_km
-from eventscope.geocode.geoparse import document_context, find_toponyms
+from eventscope.geocode.geoparse import _country_evidence, document_context, find_toponyms
 from eventscope.geocode.resolve import PlaceContext, resolve_place
 from eventscope.models import (
     Actor,
@@ -130,11 +130,11 @@ class EventBuilder:
             for iso2, value in evidence.countries.items():
                 context.add_country(iso2, value * weight)
             context.named_countries |= evidence.named_countries
-            # A place only one country has ("Zamfara") names that country as surely as its name would.
+            # A notable place only one country has ("Zamfara") names that country as its name would.
             for toponym in toponyms:
-                countries = {m.place.country.iso2 for m in self.gaz.matches(toponym.text) if m.score >= 0.9}
-                if len(countries) == 1:
-                    context.named_countries |= countries
+                found = _country_evidence(self.gaz, toponym)
+                if found is not None:
+                    context.named_countries.add(found[0])
         for mention in mentions:
             for actor in mention.actors:
                 if actor.country is not None:
@@ -165,7 +165,7 @@ class EventBuilder:
             for candidate in sorted(mention.places, key=lambda p: -p.strength):
                 found = self._resolve(candidate, context)
                 if found is None:
-                    unknown = unknown or candidate
+                    unknown = unknown or (candidate if candidate.surely_place else None)
                     continue
                 if unknown is not None and resolved is None and candidate.strength >= unknown.strength:
                     # "Kango village in Maru district": the village the gazetteer lacks, at its district
@@ -178,7 +178,17 @@ class EventBuilder:
                 ):
                     resolved = found
             inherited = resolved is None
-            if resolved is None:
+            if resolved is None and unknown is not None and unknown.surely_place and unknown.strength >= 2 and (
+                current or focus
+            ):
+                # a village the gazetteer lacks, named where the story is: keep its name, code it at the
+                # story's place (ACLED's precision 2: a place near or within a known one)
+                base = current or focus
+                resolved = ResolvedPlace(base.place, unknown.text, max(base.geo_precision, 2),
+                                         Evidence("location", unknown.text, unknown.start, unknown.end))
+                inherited = False
+                current = resolved
+            elif resolved is None:
                 resolved = current or focus
             else:
                 context.add_place(resolved.place, 1.0)

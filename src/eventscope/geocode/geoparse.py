@@ -292,13 +292,20 @@ def _dateline_index(text: str, toponyms: list[Toponym]) -> int | None:
     return None
 
 
+EVIDENCE_MIN_POPULATION = 20_000
+
+
 def _country_evidence(gaz: Gazetteer, t: Toponym) -> tuple[str, float] | None:
     """The country a toponym speaks for: a country it names, or the only country of its candidates."""
     country = gaz.countries.find(t.text)
     if country is not None and gaz.countries.demonym(t.text) is None:
         return country.iso2, W_COUNTRY_MENTION
-    countries = {m.place.country.iso2 for m in gaz.matches(t.text) if m.score >= SCORE_ALTERNATE}
-    if len(countries) == 1:
+    matches = [m for m in gaz.matches(t.text) if m.score >= SCORE_ALTERNATE]
+    countries = {m.place.country.iso2 for m in matches}
+    # Only a place of some standing speaks for its country: a hamlet that happens to share the name of
+    # the article's unknown village ("Kango", Gabon, for a Nigerian Kango) is no evidence at all.
+    notable = any(m.place.feature_class == "A" or m.place.population >= EVIDENCE_MIN_POPULATION for m in matches)
+    if len(countries) == 1 and notable:
         return countries.pop(), W_UNAMBIGUOUS
     return None
 
