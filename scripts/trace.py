@@ -33,8 +33,7 @@ def main() -> None:
             print(f"[{s.index}] {s.text[:150]}")
             print(f"     cues={cues}")
             print(f"     anchors={[a.label for a in anchors]} actors={[(a.text, a.role, a.as_modifier) for a in actors]}")
-            m = asm._mention(s, actors, [])
-            if m:
+            for m in asm._mentions(s, actors, []):
                 print(f"     -> {m.rule.sub_event_type} agent={m.agent and m.agent.text}({m.agent_class}) "
                       f"patient={m.patient and m.patient.text}({m.patient_class}) places={[(p.text, p.qualifier, p.strength) for p in m.places]} "
                       f"date={m.date and (m.date.text, str(m.date.date))} toll={m.toll and m.toll.value} anaph={m.anaphoric}")

@@ -311,6 +311,8 @@ class Assembler:
         if territory and patient_class in ("none", "civilians", "state"):
             patient, patient_class = None, "territory"
         present = {role_class(a) for a in actors if not a.as_modifier} - {"none"}
+        if "protest" in labels:
+            present.add("protesters")  # "mass protests erupted": a protest has protesters
         labels |= self._derived_labels(labels, agent_class, patient_class, present)
         rule = self.rules.classify(labels, agent_class, patient_class, present)
         if rule is None:
@@ -656,6 +658,10 @@ class Assembler:
             mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
                                    qualifier, strength, surely)
             found.append(PlaceCandidate(candidate, target, mention))
+        # a place that lies in another the sentence names is surely a place, known or not
+        for candidate in found:
+            if any(o is not candidate and _contains(o, candidate) for o in found):
+                candidate.mention.surely_place = True
         # "Umm Qasr and Shatra": a place listed with another hangs where the first one does
         for candidate in found:
             root = candidate.span.root
@@ -760,7 +766,7 @@ class Assembler:
         reference = sentence.reference_date
         if not reference or expression.date != reference:
             return False
-        return expression.kind in ("iso", "slash") or (loose and expression.kind in ("mdy", "dmy"))
+        return expression.kind in ("iso", "slash")
 
     def _sentence_is_background(self, sentence: Sentence) -> bool:
         return any(e.background for e in sentence.dates) and not any(
@@ -841,11 +847,25 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
     return actor
 
 
+# Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
+# Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
+CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "district", "province", "state", "region", "county",
+                            "eastern", "western", "northern", "southern", "central", "north", "south", "east",
+                            "west", "neighbouring", "neighboring", "nearby", "restive", "border"})
+
+
 def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
-    """'Kango villages in Maru LGA': outer's phrase hangs on inner's name or the noun it stands for."""
+    """'Kango villages in Maru LGA': outer's phrase hangs on inner's name or the noun it stands for,
+    or follows it with nothing but 'in the ... district of' between (however the parser attached it)."""
     if outer.target is None or outer.target.i in inner.tokens() and outer.span.root.dep_ == "conj":
         return False
-    return outer.target.i in inner.tokens() or outer.target.i == inner.noun().i
+    if outer.target.i in inner.tokens() or outer.target.i == inner.noun().i:
+        return True
+    doc = outer.span.doc
+    between = doc[inner.span.end : outer.span.start]
+    return 0 < len(between) <= 6 and between[0].lower_ in ("in", ",") and all(
+        t.lower_ in CONTAINER_GLUE for t in between
+    )
 
 
 def _where_clause_of(verb: Token, place: PlaceCandidate, candidates: list[PlaceCandidate]) -> bool:
@@ -911,7 +931,10 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
-        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root):
+        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root) or (
+            ent.root.dep_ == "poss" and ent.root.head.lower_ not in rules.place_kinds
+            and ent.root.head.pos_ != "PROPN"
+        ):  # "New Delhi's stripping of autonomy": the government, not a place
             # "the northern Afghan city": an adjective; "the Gulf port Umm Qasr": a modifier of a modifier
             seen.update(range(ent.start, ent.end))
             continue

@@ -25,7 +25,7 @@ HEADER_BLOCKS = 4
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z'.\- ]{1,40}?)"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
-    r"(?:,?\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"(?:,?\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}\.?))?"
     r"\s*,?\s*(?:\((?P<agency>[^)]{1,80})\))?\s*(?P<sep>—|–|-{1,2}|:)\s*"
 )
 URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)")
@@ -108,7 +108,7 @@ def find_dateline(text: str, blocks: list[Block]) -> tuple[Evidence | None, int 
         words = place.split()
         # A dateline is a place, in capitals, or followed by an agency or a colon/dash right away.
         upper = place.isupper() and len(place) > 2
-        tagged = match.group("agency") is not None or match.group("region") is not None
+        tagged = any(match.group(g) is not None for g in ("agency", "region", "when"))
         if not (upper or tagged) or len(words) > 4:
             continue
         offset = block.start + match.start("place")

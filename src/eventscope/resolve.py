@@ -159,11 +159,13 @@ class EventBuilder:
         placed: list[Placed] = []
         current: ResolvedPlace | None = None
         focus = self._focus_place(analysed, context)
+        # Names the gazetteer lacks that the article showed to be places ("Kango and Dangulbi villages")
+        named_here: dict[str, ResolvedPlace] = {}
         for mention in mentions:
             resolved = None
             unknown: PlaceMention | None = None
             for candidate in sorted(mention.places, key=lambda p: -p.strength):
-                found = self._resolve(candidate, context)
+                found = self._resolve(candidate, context) or named_here.get(candidate.text.lower())
                 if found is None:
                     unknown = unknown or (candidate if candidate.surely_place else None)
                     continue
@@ -171,6 +173,7 @@ class EventBuilder:
                     # "Kango village in Maru district": the village the gazetteer lacks, at its district
                     found = ResolvedPlace(found.place, unknown.text, max(found.geo_precision, 2),
                                           Evidence("location", unknown.text, unknown.start, unknown.end))
+                    named_here[unknown.text.lower()] = found
                 if resolved is None or (
                     candidate.strength >= 2 and found.geo_precision < resolved.geo_precision
                     and found.place.country.iso2 == resolved.place.country.iso2
@@ -186,6 +189,7 @@ class EventBuilder:
                 base = current or focus
                 resolved = ResolvedPlace(base.place, unknown.text, max(base.geo_precision, 2),
                                          Evidence("location", unknown.text, unknown.start, unknown.end))
+                named_here[unknown.text.lower()] = resolved
                 inherited = False
                 current = resolved
             elif resolved is None:
@@ -230,7 +234,7 @@ class EventBuilder:
         if a is None or b is None:
             return a is None and b is None
         if a.location.lower() != b.location.lower() and (
-            a.location != a.place.name or b.location != b.place.name
+            a.location != a.place.name and b.location != b.place.name
         ) and a.place.geonames_id == b.place.geonames_id:
             return False  # two villages coded at the same district point are still two places
         if a.place.geonames_id is not None and a.place.geonames_id == b.place.geonames_id:
@@ -238,19 +242,30 @@ class EventBuilder:
         return self._contains(a, b) or self._contains(b, a)
 
     def _group(self, placed: list[Placed]) -> list[Group]:
+        """Mentions in story order into events: same family of event, same day, same place. A mention
+        that points back, or names no place, joins the event the story was last telling."""
         groups: list[Group] = []
+        crowd_events = any(p.family == "crowd" for p in placed)
         for item in placed:
+            if crowd_events and item.mention.rule.sub_event_type == "Attack" and item.mention.agent_class == "state":
+                # state forces attacking people where a crowd gathered: the protest's policing
+                item.family = "crowd"
+                deadly = item.mention.toll is not None and item.mention.toll.value > 0
+                item.mention.rule = self.rules.first(
+                    "Excessive force against protesters" if deadly else "Protest with intervention"
+                )
             target = None
-            for index in range(len(groups) - 1, -1, -1):
-                group = groups[index]
+            # the event most recently added to first
+            for group in sorted(groups, key=lambda g: -g.members[-1].mention.sentence.index):
                 # a sentence pointing back ("after the clash two bodies were found") joins the last event
                 if not item.mention.anaphoric and not any(m.family == item.family for m in group.members):
                     continue
-                if item.explicit_date is not None and group.dates and not any(
-                    abs((item.explicit_date - d).days) == 0 for d in group.dates
-                ):
+                if item.explicit_date is not None and group.dates and item.explicit_date not in group.dates:
                     continue
-                if item.place_inherited or item.mention.anaphoric or self._same_place(group.place, item.place):
+                placeless = all(m.place_inherited for m in group.members)
+                if item.place_inherited or item.mention.anaphoric or placeless or self._same_place(
+                    group.place, item.place
+                ):
                     target = group
                     break
             if target is None:

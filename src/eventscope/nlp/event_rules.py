@@ -61,6 +61,10 @@ class EventRules:
                 return rule
         return None
 
+    def first(self, sub_event_type: str) -> EventRule:
+        """The first rule coding this sub-event type (its actor sources apply)."""
+        return next(r for r in self.rules if r.sub_event_type == sub_event_type)
+
     def rank(self, sub_event_type: str) -> int:
         """Position in ACLED's hierarchy: lower wins when one event is reported with several types."""
         return self.hierarchy.index(sub_event_type)
