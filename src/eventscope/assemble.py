@@ -407,6 +407,12 @@ class Assembler:
         # ("he saw four others killed" is: there the cue is a verb of its own)
         if token.pos_ != "VERB" and verb.lemma_.lower() in self.modality.generic_verbs:
             return False
+        # "Kenya has been the scene of attacks", "this attack is one of the worst": a noun said to be
+        # something describes; "there were clashes" reports
+        if token.pos_ == "NOUN" and verb.lemma_.lower() == "be" and token.dep_ not in ("nsubj", "nsubjpass") and (
+            not any(c.dep_ == "expl" for c in verb.children)
+        ):
+            return False
         return self._clause_is_realis(verb, depth=0)
 
     def _clause_is_realis(self, verb: Token, depth: int) -> bool:
@@ -849,7 +855,8 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 
 # Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
 # Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
-CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "district", "province", "state", "region", "county",
+CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge",
+                            "district", "province", "state", "region", "county",
                             "eastern", "western", "northern", "southern", "central", "north", "south", "east",
                             "west", "neighbouring", "neighboring", "nearby", "restive", "border"})
 
@@ -863,7 +870,7 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
         return True
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
-    return 0 < len(between) <= 6 and between[0].lower_ in ("in", ",") and all(
+    return 0 < len(between) <= 7 and between[0].lower_ in ("in", ",") and all(
         t.lower_ in CONTAINER_GLUE for t in between
     )
 

@@ -34,6 +34,11 @@ NON_ACTOR_HEADS = frozenset({
     "flag", "office", "negotiator", "delegation", "talks",
 })  # fmt: skip
 
+# People who belong to the force that modifies them: "police delegate", "army captain".
+MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief", "inspector", "sergeant",
+                          "agent", "constable", "member", "personnel", "staff", "guard", "lieutenant",
+                          "colonel", "major", "general", "corporal", "private", "recruit", "cadet", "driver"})
+
 CountryLookup = Callable[[str], Country | None]
 
 
@@ -117,9 +122,12 @@ class ActorFinder:
             as_modifier = token.dep_ in ("compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and (
                 self.generic_role(token.head) is None
             )
-            taken.update(range(start, token.i + 1))
-            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country,
-                                         as_modifier))
+            head, end = token, token.i + 1
+            if as_modifier and token.head.lemma_.lower() in MEMBER_NOUNS and token.head.i > token.i:
+                # "a Federal Police delegate": a member of the force, who is the actor
+                as_modifier, head, end = False, token.head, token.head.i + 1
+            taken.update(range(start, end))
+            mentions.append(ActorMention(start, end, head.i, role, doc[start:end].text, (), country, as_modifier))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
