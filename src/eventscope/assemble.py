@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # Cues that can anchor a mention; the others only colour one (withdrawal, strikes by workers).
 SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike"})
 WEAPON_CUES = frozenset({"air", "shelling", "ied", "suicide", "grenade", "chemical"})
+# Cues whose direct object may be the place struck or taken.
+TARGET_CUES = frozenset({"take_territory", "regain_territory", "shelling", "air", "attack", "strike"})
 # Cues that tell what an event did to people, not what kind of event it was.
 OUTCOME_CUES = frozenset({"kill", "injure"})
 IRREALIS_NOUNS = frozenset({"threat", "plan", "fear", "warning", "risk", "possibility", "prospect", "call",
@@ -54,6 +56,8 @@ class DiscourseRules:
     place_prepositions: dict[str, str]
     non_event_heads: frozenset[str]
     reporting_verbs: frozenset[str]
+    physical_targets: frozenset[str]
+    jurisdiction_heads: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ def discourse_rules() -> DiscourseRules:
         _words(d, "group_anaphors"), _words(d, "event_anaphors"), _words(d, "place_anaphors"),
         {k: v for k, v in d["place_kinds"].items() if k != "__line__"},
         {k: v for k, v in d["place_prepositions"].items() if k != "__line__"},
-        _words(d, "non_event_heads"), _words(d, "reporting_verbs"),
+        _words(d, "non_event_heads"), _words(d, "reporting_verbs"), _words(d, "physical_targets"),
+        _words(d, "jurisdiction_heads"),
     )
 
 
@@ -290,7 +295,7 @@ class Assembler:
         doc = span.doc
         actors = [a for a in actors if not self._is_reporter(doc[a.head])]
         support = {c.label for c in sentence.cues if c.label in SUPPORT_CUES and not self._in_metaphor(c, metaphors)}
-        candidates = self._place_candidates(sentence, anchors)
+        candidates = self._place_candidates(sentence, anchors, actors)
         mentions = []
         for part, places, scope in self._split_by_place(doc, anchors, candidates):
             mention = self._build(sentence, part, places, scope, support, actors, previous_actors)
@@ -314,6 +319,10 @@ class Assembler:
         if "protest" in labels:
             present.add("protesters")  # "mass protests erupted": a protest has protesters
         labels |= self._derived_labels(labels, agent_class, patient_class, present)
+        if self._figurative_object(anchors, doc, actors):
+            labels.add("abstract_target")
+        if not territory and self._takes_an_object(anchors, doc, actors):
+            labels.add("takes_object")
         rule = self.rules.classify(labels, agent_class, patient_class, present)
         if rule is None:
             return None
@@ -459,6 +468,41 @@ class Assembler:
             derived.add("both_sides")
         return derived
 
+    def _figurative_object(self, anchors: list[TermMatch], doc: Doc, actors: list[ActorMention]) -> bool:
+        """'attacked the budget', 'shot the ball', 'killed off the match': every violent verb has an
+        object that is neither an actor, nor a place, nor a thing that can be hit."""
+        actor_heads = {a.head for a in actors}
+        violent = [a for a in anchors if a.label in ("attack", "kill", "clash", "loot")]
+        if not violent or any(a.label in WEAPON_CUES for a in anchors):
+            return False
+        for anchor in violent:
+            root = doc[anchor.start:anchor.end].root
+            if root.pos_ != "VERB":
+                return False
+            objects = [c for c in root.children if c.dep_ in ("dobj", "obj")]
+            if not objects:
+                return False
+            for obj in objects:
+                if obj.i in actor_heads or obj.ent_type_ in ("GPE", "LOC", "FAC", "PERSON", "NORP") or obj.like_num:
+                    return False
+                if obj.lemma_.lower() in self.discourse.physical_targets or obj.lower_ in self.discourse.physical_targets:
+                    return False
+                if obj.pos_ == "PRON":
+                    return False
+        return True
+
+    def _takes_an_object(self, anchors: list[TermMatch], doc: Doc, actors: list[ActorMention]) -> bool:
+        """'seized computer files', 'captured weapons': taking a thing, not ground or people."""
+        actor_heads = {a.head for a in actors}
+        for anchor in anchors:
+            if anchor.label not in ("take_territory", "regain_territory"):
+                continue
+            root = doc[anchor.start:anchor.end].root
+            for obj in (c for c in root.children if c.dep_ in ("dobj", "nsubjpass")):
+                if obj.i not in actor_heads and obj.ent_type_ not in ("GPE", "LOC", "FAC") and obj.pos_ != "PRON":
+                    return True
+        return False
+
     def _patient_is_territory(self, anchors: list[TermMatch], doc: Doc) -> bool:
         for anchor in anchors:
             if anchor.label not in ("take_territory", "regain_territory"):
@@ -558,8 +602,13 @@ class Assembler:
             for t in [token, *[c for c in token.children if c.dep_ in ("conj", "appos")]]:
                 if t.i in by_head:
                     return by_head[t.i]
-                if t.lower_ in ("they", "it", "he", "she") and previous:
-                    return next((a for a in reversed(previous) if role_class(a) in ("armed", "state")), None)
+                if t.lower_ in ("they", "it", "he", "she"):
+                    # the nearest armed actor before it in the sentence, else in the sentences before
+                    earlier = [a for a in by_head.values() if a.end <= t.i and not a.as_modifier]
+                    for a in sorted(earlier, key=lambda a: -a.end) + list(reversed(previous)):
+                        if role_class(a) in ("armed", "state"):
+                            return a
+                    return None
             if in_phrase:
                 return in_phrase[0]
             return self._country_forces(token) if token.dep_ in ("nsubj", "pobj") else None
@@ -630,7 +679,8 @@ class Assembler:
 
     # -- places -----------------------------------------------------------------------------
 
-    def _place_candidates(self, sentence: Sentence, anchors: list[TermMatch]) -> list[PlaceCandidate]:
+    def _place_candidates(self, sentence: Sentence, anchors: list[TermMatch],
+                          actors: list[ActorMention] = ()) -> list[PlaceCandidate]:
         """Place names in the sentence, strongest first: tied to a cue, then others not tied elsewhere."""
         doc = sentence.span.doc
         anchor_roots = [doc[a.start:a.end].root for a in anchors]
@@ -640,7 +690,22 @@ class Assembler:
             clause_tokens.update(t.i for t in verb.subtree)
             clause_tokens.update(t.i for t in root.subtree)
         found: list[PlaceCandidate] = []
-        for candidate in _place_spans(sentence.span, self.discourse):
+        spans = list(_place_spans(sentence.span, self.discourse))
+        # "shelled Goma", "overran Kidal": the object of a strike or a seizure is a place if the
+        # gazetteer knows it, whatever label the small model gave the name
+        for anchor, root in zip(anchors, anchor_roots, strict=True):
+            if anchor.label not in TARGET_CUES or root.pos_ != "VERB":
+                continue
+            for obj in (c for c in root.children if c.dep_ in ("dobj", "nsubjpass")):
+                ent = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
+                if ent is not None and ent.label_ in ("ORG", "PERSON", "NORP") and len(ent) <= 2 and not any(
+                    s.start <= obj.i < s.end for s in spans
+                ):
+                    spans.append(ent)
+        named = {i for a in actors if a.role == "named" for i in range(a.start, a.end)}
+        for candidate in spans:
+            if named & set(range(candidate.start, candidate.end)):
+                continue  # "M23", "Hamas": a group's name, not a place
             if self._header[0] <= sentence.offset + candidate.start_char < self._header[1]:
                 continue  # the dateline: where the story was filed, used only when nothing else says
             qualifier, target = self._place_attachment(candidate)
@@ -651,12 +716,14 @@ class Assembler:
                 and target.lemma_.lower() not in self.discourse.reporting_verbs
             ):
                 continue  # "slammed Russia", "Russia said": a country as actor or addressee, not a place
-            if target is not None and (
-                target.lemma_.lower() in self.discourse.non_event_heads
-                or target.lemma_.lower() in self.discourse.reporting_verbs
-            ):
+            if target is not None and target.lemma_.lower() in self.discourse.reporting_verbs:
+                continue
+            jurisdiction = target is not None and target.lemma_.lower() in self.discourse.jurisdiction_heads
+            if target is not None and target.lemma_.lower() in self.discourse.non_event_heads and not jurisdiction:
                 continue
             strength = 3 if (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens else 2
+            if jurisdiction:
+                strength = 1  # "the governor of Donetsk region said...": where, failing anything better
             if qualifier == "km":
                 strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset

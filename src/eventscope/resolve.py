@@ -296,7 +296,7 @@ class EventBuilder:
             evidence.append(winner.mention.span_evidence("event_type", first_anchor.start, first_anchor.end))
         if ev1 is not None:
             evidence.append(Evidence("actor1", ev1.text, ev1.start, ev1.end))
-        if ev2 is not None:
+        if ev2 is not None and actor2 is not None:
             evidence.append(Evidence("actor2", ev2.text, ev2.start, ev2.end))
         if place is not None and place.evidence is not None:
             evidence.append(Evidence("location", place.evidence.text, place.evidence.start, place.evidence.end))
@@ -372,7 +372,7 @@ class EventBuilder:
             generated = self._generated(source, country)
             if generated is not None:
                 if generated.name != exclude:
-                    return generated, None
+                    return generated, self._generated_evidence(source, winner)
                 continue
             for item in ordered:
                 mention = item.mention
@@ -390,6 +390,18 @@ class EventBuilder:
                     if actor is not None and actor.name != exclude:
                         return actor, mention.span_evidence(source, candidate.start, candidate.end)
         return None, None
+
+    @staticmethod
+    def _generated_evidence(source: str, winner: Placed) -> Evidence | None:
+        """The words that imply a generated actor: the victims for civilians, else the cue itself
+        ("gunmen" unnamed, "protested", "rioted")."""
+        mention = winner.mention
+        if source == "civilians" and mention.patient is not None:
+            return mention.span_evidence(source, mention.patient.start, mention.patient.end)
+        if source == "unidentified" and mention.agent is not None:
+            return mention.span_evidence(source, mention.agent.start, mention.agent.end)
+        anchor = mention.anchors[0] if mention.anchors else None
+        return mention.span_evidence(source, anchor.start, anchor.end) if anchor is not None else None
 
     def _generated(self, source: str, country: Country | None) -> Actor | None:
         label = _country_label(country)

@@ -27,9 +27,9 @@ CROWD_ROLES = frozenset({"protesters", "rioters", "mob"})
 # A named group written as a modifier of these nouns is mentioned, but is not the actor
 # ("Hamas-run health ministry", "Taliban spokesman").
 NON_ACTOR_HEADS = frozenset({
-    "ministry", "spokesman", "spokeswoman", "spokesperson", "statement", "official", "leader", "commander",
-    "chief", "media", "website", "channel", "account", "government", "administration", "health",
-    "authority", "authorities", "agency", "news", "propaganda", "member", "founder", "ideology", "court",
+    "ministry", "spokesman", "spokeswoman", "spokesperson", "statement", "official", "media", "website",
+    "channel", "account", "government", "administration", "health",
+    "authority", "authorities", "agency", "news", "propaganda", "founder", "ideology", "court",
     "prisoner", "detainee", "supporter", "sympathiser", "sympathizer", "insurgency", "rule", "control",
     "flag", "office", "negotiator", "delegation", "talks",
 })  # fmt: skip
@@ -38,6 +38,14 @@ NON_ACTOR_HEADS = frozenset({
 MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief", "inspector", "sergeant",
                           "agent", "constable", "member", "personnel", "staff", "guard", "lieutenant",
                           "colonel", "major", "general", "corporal", "private", "recruit", "cadet", "driver"})
+
+# A named group's people: "a senior Boko Haram commander" stands for Boko Haram.
+GROUP_MEMBER_NOUNS = frozenset({"leader", "commander", "chief", "member", "militant", "operative", "cadre",
+                                "emir", "kingpin", "boss", "lieutenant", "henchman", "gunman", "suspect"})
+
+# Roles a qualifying actor word overrides, and the roles that override them.
+NEUTRAL_ROLES = frozenset({"civilians", "people", "state_generic"})
+FORCE_ROLES = frozenset({"state_military", "state_police", "armed_nonstate", "militia_identity"})
 
 CountryLookup = Callable[[str], Country | None]
 
@@ -95,7 +103,7 @@ class ActorFinder:
             outer = head.head if head.dep_ in ("compound", "amod", "nmod", "poss") else None
             if outer is not None and outer.i >= span.end:
                 role = self.generic_role(outer)
-                if role is not None:
+                if role is not None or outer.lemma_.lower() in MEMBER_NOUNS | GROUP_MEMBER_NOUNS:
                     end = outer.i + 1  # "Taliban fighters", "M23 rebels": one mention
                     head = outer
                 elif outer.lemma_.lower() in NON_ACTOR_HEADS or outer.pos_ in ("NOUN", "PROPN"):
@@ -132,14 +140,23 @@ class ActorFinder:
         return mentions
 
     def generic_role(self, token: Token) -> str | None:
-        """The role a generic noun denotes, trying 'security force' before 'force'."""
+        """The role a generic noun denotes, trying 'security force' before 'force'; a neutral noun
+        takes the role of the actor word that qualifies it ('army engineers', 'rebel forces')."""
         lemma = token.lemma_.lower()
-        for child in token.children:
-            if child.dep_ == "compound" and child.i == token.i - 1:
-                role = self.dictionary.generic_role(f"{child.lemma_.lower()} {lemma}")
-                if role:
-                    return role
-        return self.dictionary.generic_role(lemma) or self.dictionary.generic_role(token.lower_)
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
+        for child in modifiers:
+            if child.i == token.i - 1:
+                for word in (child.lemma_.lower(), child.lower_):
+                    role = self.dictionary.generic_role(f"{word} {lemma}")
+                    if role:
+                        return role
+        role = self.dictionary.generic_role(lemma) or self.dictionary.generic_role(token.lower_)
+        if role in NEUTRAL_ROLES:
+            for child in modifiers:
+                qualifying = self.dictionary.generic_role(child.lemma_.lower())
+                if qualifying in FORCE_ROLES:
+                    return qualifying
+        return role
 
     def _qualifying_country(self, token: Token) -> Country | None:
         """'Afghan forces', 'Kenyan police', "Russia's army", 'forces of Ukraine'."""

@@ -13,7 +13,8 @@ ROLE_CLASSES = frozenset({"state", "armed", "civilians", "protesters", "rioters"
 ACTOR_SOURCES = frozenset({"agent", "patient", "state", "armed", "civilians", "protesters", "rioters",
                            "unidentified", "police", "none"})
 # Labels computed from a mention rather than matched as words (see assemble.frame_labels).
-DERIVED_LABELS = frozenset({"violent_context", "armed_parties", "both_sides"})
+DERIVED_LABELS = frozenset({"violent_context", "armed_parties", "both_sides", "abstract_target",
+                            "takes_object"})
 CONDITION_KEYS = ("any", "all", "none", "agent", "patient", "present", "absent")
 
 
