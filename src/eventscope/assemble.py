@@ -108,6 +108,8 @@ class PlaceMention:
     strength: int  # 3 tied to the cue, 2 elsewhere in the sentence, 1 dateline or inherited
     # Surely a place even if the gazetteer lacks it: tagged as one, or written with a kind word.
     surely_place: bool = False
+    # The area another place of the sentence lies in ("in Zamfara" after "Kango village").
+    container: bool = False
 
 
 @dataclass(slots=True)
@@ -718,8 +720,9 @@ class Assembler:
                 continue  # "slammed Russia", "Russia said": a country as actor or addressee, not a place
             if target is not None and target.lemma_.lower() in self.discourse.reporting_verbs:
                 continue
-            jurisdiction = target is not None and target.lemma_.lower() in self.discourse.jurisdiction_heads
-            if target is not None and target.lemma_.lower() in self.discourse.non_event_heads and not jurisdiction:
+            head_word = target.lemma_.lower() if target is not None else ""
+            jurisdiction = head_word in self.discourse.jurisdiction_heads and head_word in self.discourse.non_event_heads
+            if head_word in self.discourse.non_event_heads and not jurisdiction:
                 continue
             strength = 3 if (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens else 2
             if jurisdiction:
@@ -727,14 +730,20 @@ class Assembler:
             if qualifier == "km":
                 strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
-            surely = candidate.label_ in ("GPE", "LOC", "FAC") or _kind_word_with(candidate, self.discourse)
+            surely = candidate.label_ in ("GPE", "LOC", "FAC") or _kind_word_with(candidate, self.discourse) or (
+                target is not None and (target.lemma_.lower() == "control" or any(
+                    target.i == r.i for a, r in zip(anchors, anchor_roots, strict=True)
+                    if a.label in ("take_territory", "regain_territory"))))  # "took control of X"
             mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
                                    qualifier, strength, surely)
             found.append(PlaceCandidate(candidate, target, mention))
-        # a place that lies in another the sentence names is surely a place, known or not
+        # a place that lies in another the sentence names is surely a place, known or not; the other
+        # is where it lies, not where things happened
         for candidate in found:
             if any(o is not candidate and _contains(o, candidate) for o in found):
                 candidate.mention.surely_place = True
+            if any(o is not candidate and _contains(candidate, o) for o in found):
+                candidate.mention.container = True
         # "Umm Qasr and Shatra": a place listed with another hangs where the first one does
         for candidate in found:
             root = candidate.span.root

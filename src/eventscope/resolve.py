@@ -20,6 +20,7 @@ from eventscope.geocode.gazetteer import Gazetteer, distance_km
 from eventscope.geocode.geoparse import _country_evidence, document_context, find_toponyms
 from eventscope.geocode.resolve import PlaceContext, resolve_place
 from eventscope.models import (
+    Toponym,
     Actor,
     Country,
     EventDate,
@@ -45,6 +46,10 @@ FAMILIES = {
 }
 # Two resolved places closer than this are the same place for one report.
 SAME_PLACE_KM = 5.0
+# How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
+NEARBY_SENTENCES = 2
+# How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
+NEARBY_SENTENCES = 2
 # "The incident occurred just east of X": a place stated for an event already reported refines its
 # place when it is this close.
 STATED_PLACE_KM = 50.0
@@ -123,9 +128,18 @@ class EventBuilder:
         document evidence over every block, the body weighted over headlines and captions), the
         countries of its actors, and the dateline."""
         context = PlaceContext()
-        for block, doc in analysed.docs:
+        self._toponyms: list[tuple[int, Toponym]] = []  # (sentence index, toponym) of body prose
+        starts = {(s.block_index, s.span.start_char): s.index for s in analysed.sentences}
+        for block_index, (block, doc) in enumerate(analysed.docs):
             weight = 1.0 if block.kind == "body" else 0.5
             toponyms = find_toponyms(doc, self.gaz)
+            if block.kind == "body":
+                for toponym in toponyms:
+                    sent = doc.char_span(toponym.start, toponym.end, alignment_mode="expand")
+                    if sent is not None:
+                        index = starts.get((block_index, sent.sent.start_char))
+                        if index is not None:
+                            self._toponyms.append((index, toponym))
             evidence = document_context(doc, self.gaz, toponyms)
             for iso2, value in evidence.countries.items():
                 context.add_country(iso2, value * weight)
@@ -162,31 +176,17 @@ class EventBuilder:
         # Names the gazetteer lacks that the article showed to be places ("Kango and Dangulbi villages")
         named_here: dict[str, ResolvedPlace] = {}
         for mention in mentions:
-            resolved = None
-            unknown: PlaceMention | None = None
-            for candidate in sorted(mention.places, key=lambda p: -p.strength):
-                found = self._resolve(candidate, context) or named_here.get(candidate.text.lower())
-                if found is None:
-                    unknown = unknown or (candidate if candidate.surely_place else None)
-                    continue
-                if unknown is not None and resolved is None and candidate.strength >= unknown.strength:
-                    # "Kango village in Maru district": the village the gazetteer lacks, at its district
-                    found = ResolvedPlace(found.place, unknown.text, max(found.geo_precision, 2),
-                                          Evidence("location", unknown.text, unknown.start, unknown.end))
-                    named_here[unknown.text.lower()] = found
-                if resolved is None or (
-                    candidate.strength >= 2 and found.geo_precision < resolved.geo_precision
-                    and found.place.country.iso2 == resolved.place.country.iso2
-                    and self._contains(resolved, found)
-                ):
-                    resolved = found
+            resolved, unknown = self._place_of(mention, context, named_here)
             inherited = resolved is None
             if resolved is None and unknown is not None and unknown.surely_place and unknown.strength >= 2 and (
                 current or focus
             ):
                 # a village the gazetteer lacks, named where the story is: keep its name, code it at the
-                # story's place (ACLED's precision 2: a place near or within a known one)
-                base = current or focus
+                # nearest place the story names below country level, else the story's place (ACLED's
+                # precision 2: a place near or within a known one)
+                nearby = self._nearby_places(mention.sentence.index, context, NEARBY_SENTENCES)
+                base = nearby[0][1] if nearby and (current is None or current.geo_precision == 3) else (
+                    current or focus)
                 resolved = ResolvedPlace(base.place, unknown.text, max(base.geo_precision, 2),
                                          Evidence("location", unknown.text, unknown.start, unknown.end))
                 named_here[unknown.text.lower()] = resolved
@@ -201,6 +201,51 @@ class EventBuilder:
             explicit = mention.date.date if (mention.date is not None and not mention.date_inherited) else None
             placed.append(Placed(mention, resolved, inherited, family, explicit))
         return placed
+
+    def _place_of(self, mention: EventMention, context: PlaceContext, named_here: dict[str, ResolvedPlace]
+                  ) -> tuple[ResolvedPlace | None, PlaceMention | None]:
+        """The most specific place a mention names that the gazetteer knows; a village it lacks is
+        kept by name at the area it lies in (or at another place of the sentence)."""
+        def resolve(candidate: PlaceMention) -> ResolvedPlace | None:
+            return self._resolve(candidate, context) or named_here.get(candidate.text.lower())
+
+        places = sorted(mention.places, key=lambda p: -p.strength)
+        spots = [p for p in places if not p.container]
+        areas = [p for p in places if p.container]
+        for spot in spots:
+            found = resolve(spot)
+            if found is not None:
+                return found, None
+            if not spot.surely_place:
+                continue
+            # "Kango village in Maru district": the village the gazetteer lacks, at its district
+            for other in areas + [p for p in spots if p is not spot]:
+                base = resolve(other)
+                if base is not None:
+                    kept = ResolvedPlace(base.place, spot.text, max(base.geo_precision, 2),
+                                         Evidence("location", spot.text, spot.start, spot.end))
+                    named_here[spot.text.lower()] = kept
+                    return kept, None
+            return None, spot
+        for area in areas:
+            found = resolve(area)
+            if found is not None:
+                return found, None
+        return None, None
+
+    def _nearby_places(self, sentence_index: int, context: PlaceContext, window: int) -> list[tuple[int, ResolvedPlace]]:
+        """Places the article names within `window` sentences of one, below country level, nearest first."""
+        out = []
+        for index, toponym in self._toponyms:
+            distance = abs(index - sentence_index)
+            if distance > window:
+                continue
+            qualifier = {"admin1": "province", "admin2": "district"}.get(toponym.kind or "", toponym.qualifier)
+            found = resolve_place(self.gaz, toponym.text, context, qualifier)
+            if found is not None and not found.place.feature_code.startswith("PCL"):
+                out.append((distance, found))
+        out.sort(key=lambda item: item[0])
+        return out
 
     def _focus_place(self, analysed: AnalysedDoc, context: PlaceContext) -> ResolvedPlace | None:
         """Where the story is when a mention says nothing of place: the dateline, else its country."""
@@ -282,7 +327,7 @@ class EventBuilder:
         strong = [m for m in members if not m.mention.weak] or members
         winner = min(strong, key=lambda m: (self.rules.rank(m.mention.rule.sub_event_type), m.mention.sentence.index))
         rule = winner.mention.rule
-        place = group.place
+        place = self._refined(group, context)
         country = place.place.country if place is not None else self._top_country(context)
         date = self._date(analysed, group)
         actor1, ev1 = self._actor(rule.actor1, winner, members, country, date.date, rule.event_type, None)
@@ -313,6 +358,25 @@ class EventBuilder:
             country=country, date=date, fatalities=fatalities, notes=notes, source=article.source, url=article.url,
             confidence=confidence, evidence=tuple(evidence),
         )
+
+    def _refined(self, group: Group, context: PlaceContext) -> ResolvedPlace | None:
+        """An event known only to a country or province takes the one more specific place the story
+        names beside it inside that area ("in south Kashmir" ... "a house in Shopian district")."""
+        place = group.place
+        if place is None or place.place.feature_code not in ("PCLI", "ADM1") and not place.place.feature_code.startswith(
+            "PCL"
+        ):
+            return place
+        found: dict[int | None, ResolvedPlace] = {}
+        for member in group.members:
+            for _, nearby in self._nearby_places(member.mention.sentence.index, context, 1):
+                if nearby.geo_precision < 3 or nearby.place.feature_code == "ADM2":
+                    inside = self._contains(place, nearby) and nearby.place.geonames_id != place.place.geonames_id
+                    if inside:
+                        found[nearby.place.geonames_id] = nearby
+        if len(found) == 1:
+            return next(iter(found.values()))
+        return place
 
     def _top_country(self, context: PlaceContext) -> Country | None:
         top = context.top_countries(1)

@@ -41,7 +41,9 @@ MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief"
 
 # A named group's people: "a senior Boko Haram commander" stands for Boko Haram.
 GROUP_MEMBER_NOUNS = frozenset({"leader", "commander", "chief", "member", "militant", "operative", "cadre",
-                                "emir", "kingpin", "boss", "lieutenant", "henchman", "gunman", "suspect"})
+                                "emir", "kingpin", "boss", "lieutenant", "henchman", "gunman", "suspect",
+                                "group", "movement", "organisation", "organization", "faction", "wing",
+                                "network", "coalition", "alliance", "outfit", "force", "forces", "unit"})
 
 # Roles a qualifying actor word overrides, and the roles that override them.
 NEUTRAL_ROLES = frozenset({"civilians", "people", "state_generic"})
