@@ -154,10 +154,10 @@ class EventBuilder:
                 if actor.country is not None:
                     context.add_actor_country(actor.country.iso2)
                 for group in actor.groups[:1]:
-                    if len(group.countries) == 1:
-                        country = self.gaz.country(group.countries[0])
-                        if country is not None:
-                            context.add_actor_country(country.iso2, 0.5)
+                    # a named group's home country: where its fights mostly are
+                    country = self.gaz.country(group.countries[0]) if group.countries else None
+                    if country is not None:
+                        context.add_actor_country(country.iso2, 0.5 if len(group.countries) == 1 else 0.3)
         dateline = analysed.clean.dateline
         if dateline is not None:
             resolved = resolve_place(self.gaz, dateline.text, context, None, dateline.start, dateline.end)
