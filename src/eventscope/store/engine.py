@@ -34,7 +34,7 @@ def database_url(target: str | None = None) -> URL:
         return URL.create("sqlite+pysqlite", database=str(Path(target).expanduser()))
     try:
         url = make_url(target)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(f"bad database URL {target!r}: {URL_HELP}") from None
     backend, _, driver = url.drivername.partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
@@ -134,10 +134,18 @@ def store_error(error: exc.SQLAlchemyError, url: URL) -> StoreError:
     detail = lines[0] if lines else type(orig).__name__
     low = detail.lower()
     db = describe(url)
-    table = _SQLITE_MESSAGES if url.get_backend_name() == "sqlite" else _PG_MESSAGES
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite and "unable to open" in low and _read_only(Path(url.database or "")):
+        # A WAL database on a read-only disk cannot even be opened: its -shm file cannot be created.
+        return StoreError(f"cannot write to {db}: the database file or its directory is read-only")
+    table = _SQLITE_MESSAGES if sqlite else _PG_MESSAGES
     for needle, message in table:
         if needle in low:
             return StoreError(message.format(db=db, detail=detail))
-    if isinstance(error, exc.OperationalError) and url.get_backend_name() == "postgresql":
+    if isinstance(error, exc.OperationalError) and not sqlite:
         return StoreError(f"cannot reach {db}: {detail}")
     return StoreError(f"{db}: {detail}")
+
+
+def _read_only(path: Path) -> bool:
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))

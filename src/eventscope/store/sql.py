@@ -676,6 +676,9 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
     """SQL conditions for a filter; every value is a bound parameter."""
     c = events.c
     out: list[ColumnElement[bool]] = []
+    for name in ("country", "event_type", "sub_event_type", "admin1", "actor", "text"):
+        if "\x00" in (getattr(f, name) or ""):
+            raise InputError(f"the {name} filter contains a NUL character")
     if f.country:
         out.append(
             or_(c.iso3 == f.country.strip().upper(), func.lower(c.country) == f.country.strip().lower())
