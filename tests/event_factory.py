@@ -110,3 +110,96 @@ def make_record(
 def make_article(article_id: str, text: str | None = None, **fields: Any) -> Article:
     """An article whose text is unique to its id unless given."""
     return Article(id=article_id, text=text or f"Report {article_id}: text of the article.", **fields)
+
+
+# Rough bounding boxes (min lat, max lat, min lon, max lon) for synthetic places.
+BOXES = {
+    "AFG": (30.0, 38.0, 61.0, 71.0),
+    "NGA": (5.0, 13.0, 3.5, 14.0),
+    "SOM": (-1.0, 11.0, 41.5, 50.5),
+    "KEN": (-4.0, 4.0, 34.5, 41.0),
+    "UKR": (45.5, 52.0, 23.0, 40.0),
+    "MLI": (11.0, 24.0, -11.0, 4.0),
+    "MEX": (15.0, 32.0, -117.0, -87.0),
+    "SDN": (9.0, 22.0, 22.0, 38.0),
+    "YEM": (12.5, 18.5, 43.0, 52.0),
+    "PAK": (24.5, 36.5, 61.0, 75.0),
+    "COD": (-13.0, 5.0, 12.5, 31.0),
+    "IRQ": (29.5, 37.0, 39.0, 48.0),
+}
+SYNTHETIC_TYPES = (
+    "Battles|Armed clash",
+    "Battles|Non-state actor overtakes territory",
+    "Explosions/Remote violence|Air/drone strike",
+    "Explosions/Remote violence|Shelling/artillery/missile attack",
+    "Explosions/Remote violence|Remote explosive/landmine/IED",
+    "Violence against civilians|Attack",
+    "Violence against civilians|Abduction/forced disappearance",
+    "Protests|Peaceful protest",
+    "Riots|Violent demonstration",
+    "Strategic developments|Arrests",
+)
+
+
+def synthetic_records(
+    n_events: int, seed: int = 0, days: int = 365, towns_per_country: int = 300
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """n_events synthetic events, each reported 1-4 times with the variations real reports show.
+
+    Returns the records (one article each) and each record's true event.  Towns and actors are shared
+    between events, so same-town and same-day near misses occur as in real data.
+    """
+    import random
+
+    rng = random.Random(seed)
+    start = dt.date(2020, 1, 1).toordinal()
+
+    def make_town(iso3: str, k: int) -> tuple[str, str, float, float]:
+        a, b, c, d = BOXES[iso3]
+        return (
+            f"Town {iso3} {k}",
+            f"Region {iso3} {k % 12}",
+            round(rng.uniform(a, b), 4),
+            round(rng.uniform(c, d), 4),
+        )
+
+    towns = {iso3: [make_town(iso3, k) for k in range(towns_per_country)] for iso3 in BOXES}
+    records, truth = [], {}
+    for e in range(n_events):
+        iso3 = rng.choice(list(BOXES))
+        name = COUNTRIES[iso3][0]
+        town, region, lat, lon = rng.choice(towns[iso3])
+        day = start + rng.randrange(days)
+        kind = rng.choice(SYNTHETIC_TYPES)
+        if kind.startswith(("Protests", "Riots")):
+            crowd = "Protesters" if kind.startswith("Protests") else "Rioters"
+            actors = [f"{crowd} ({name})|{6 if crowd == 'Protesters' else 5}", f"Police Forces of {name}|1"]
+        else:
+            group = f"Group {rng.randrange(4)} of {name}|2"
+            other = f"Civilians ({name})|7" if kind.startswith("Violence") else f"Military Forces of {name}|1"
+            actors = [group, other]
+        toll = rng.choice([0, 0, 1, 2, 3, 5, 8, 12, 20, 40])
+        for r in range(rng.choices([1, 2, 3, 4], weights=[4, 3, 2, 1])[0]):
+            fields: dict[str, Any] = {"country": iso3, "type": kind, "actors": list(actors)}
+            fields["date"] = dt.date.fromordinal(day + (rng.random() < 0.15)).isoformat()
+            place = [town, region, lat, lon, 1]
+            roll = rng.random()
+            if roll < 0.1:  # "near" the town
+                place = [
+                    town,
+                    region,
+                    round(lat + rng.uniform(-0.05, 0.05), 4),
+                    round(lon + rng.uniform(-0.05, 0.05), 4),
+                    2,
+                ]
+            elif roll < 0.15:  # only the region
+                place = [region, region, lat + 0.3, lon - 0.3, 3]
+            fields["place"] = place
+            if rng.random() < 0.1 and not kind.startswith(("Protests", "Riots")):
+                fields["actors"] = [f"Unidentified Armed Group ({name})|3", *actors[1:]]
+            if rng.random() < 0.7:
+                fields["fatalities"] = toll + rng.choice([0, 0, 1, 3])
+            article_id = f"s{e}-{r}"
+            records.append(make_record(f"{article_id}:0", source=f"Outlet {r}", **fields))
+            truth[f"{article_id}:0"] = f"s{e}"
+    return records, truth

@@ -286,3 +286,39 @@ def test_explain_lists_links_and_near_misses(rules):
     assert first.event_id in {"kunduz-later-clash", "pul-e-khumri-clash"}
     assert not first.decision.linked
     assert explanation.to_dict()["links"][0]["checks"][0]["criterion"] == "type"
+
+
+def test_blocking_finds_every_link_all_pairs_would(rules):
+    from event_factory import synthetic_records
+
+    records, _ = synthetic_records(400, seed=3, days=20, towns_per_country=15)
+    mentions = [mention_from_record(r, rules) for r in records]
+    graph = LinkGraph(mentions, rules)
+    blocked = {(a, b) for _, a, b in graph.links}
+    every = set()
+    for i, a in enumerate(mentions):
+        for b in mentions[i + 1 :]:
+            decision = compare(a, b, rules)
+            if decision is not None:
+                every.add((decision.a, decision.b))
+    assert blocked == every and len(every) > 300
+    assert len(graph.links) == len(blocked)  # each pair compared once
+
+
+def test_fast_and_explained_decisions_agree(rules):
+    records, _ = corpus_records()
+    mentions = [mention_from_record(r, rules) for r in records]
+    for i, a in enumerate(mentions):
+        for b in mentions[i + 1 :]:
+            fast, full = compare(a, b, rules), compare(a, b, rules, explain=True)
+            assert (fast is not None) == full.linked
+            if fast is not None:
+                assert fast.score == full.score
+
+
+def test_synthetic_corpus_precision_and_recall(rules):
+    from event_factory import synthetic_records
+
+    records, truth = synthetic_records(2000, seed=11)
+    precision, recall, _, _ = pairwise_scores(cluster(records, rules), truth)
+    assert precision >= 0.9 and recall >= 0.9

@@ -16,7 +16,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -360,82 +360,100 @@ def _same_place_and_type(a: Mention, b: Mention) -> bool:
     return bool(a.location) and a.location == b.location and a.event_type == b.event_type
 
 
-def _check_type(a: Mention, b: Mention, rules: MergeRules) -> tuple[bool, str]:
-    pair = f"{a.event_type}/{a.sub_event_type} vs {b.event_type}/{b.sub_event_type}"
+def _check_type(a: Mention, b: Mention, rules: MergeRules, explain: bool) -> tuple[bool, str]:
+    # Each check decides first and words its reason only when explaining: the blocking loop runs
+    # millions of checks and needs no words.
     if a.sub_event_type == b.sub_event_type:
-        return True, f"same sub-event type {a.sub_event_type}"
+        return True, f"same sub-event type {a.sub_event_type}" if explain else ""
     if frozenset((a.sub_event_type, b.sub_event_type)) in rules.compatible_sub_events:
-        return True, f"{pair}: sub-event types listed as compatible"
-    if a.event_type == b.event_type:
-        if a.event_type in rules.exact_sub_event_types:
-            return False, f"{pair}: {a.event_type} merge only with the same sub-event type"
-        return True, f"{pair}: same event type"
-    if frozenset((a.event_type, b.event_type)) in rules.compatible_types:
-        return True, f"{pair}: event types listed as compatible"
-    return False, f"{pair}: incompatible types"
+        ok, why = True, "sub-event types listed as compatible"
+    elif a.event_type == b.event_type:
+        ok = a.event_type not in rules.exact_sub_event_types
+        why = "same event type" if ok else f"{a.event_type} merge only with the same sub-event type"
+    else:
+        ok = frozenset((a.event_type, b.event_type)) in rules.compatible_types
+        why = "event types listed as compatible" if ok else "incompatible types"
+    if not explain:
+        return ok, ""
+    return ok, f"{a.event_type}/{a.sub_event_type} vs {b.event_type}/{b.sub_event_type}: {why}"
 
 
-def _check_date(a: Mention, b: Mention, rules: MergeRules) -> tuple[bool, str]:
+def _check_date(a: Mention, b: Mention, rules: MergeRules, explain: bool) -> tuple[bool, str]:
     if a.day is None or b.day is None:
         ok = _same_place_and_type(a, b)
-        return ok, (
-            "undated report: "
-            + ("same location and event type" if ok else "needs the same location and event type")
-        )
+        if not explain:
+            return ok, ""
+        return ok, "undated report: " + ("same location and event type" if ok else
+                                         "needs the same location and event type")  # fmt: skip
     gap = abs(a.day - b.day)
     precision = max(a.time_precision, b.time_precision)
     allowed = rules.max_days[precision]
+    coarse = precision > 1 and rules.coarse_date_needs_same_location_and_type
+    too_vague = gap <= allowed and coarse and not _same_place_and_type(a, b)
+    ok = gap <= allowed and not too_vague
+    if not explain:
+        return ok, ""
     when = f"{dt.date.fromordinal(a.day)} vs {dt.date.fromordinal(b.day)}, {gap} day(s) apart"
-    if gap > allowed:
-        return False, f"{when} (allowed {allowed} at time precision {precision})"
-    coarse_rule = rules.coarse_date_needs_same_location_and_type
-    if precision > 1 and coarse_rule and not _same_place_and_type(a, b):
+    if too_vague:
         return False, f"{when}; time precision {precision} needs the same location and event type"
-    return True, f"{when} (allowed {allowed} at time precision {precision})"
+    return ok, f"{when} (allowed {allowed} at time precision {precision})"
 
 
-def _check_place(a: Mention, b: Mention, rules: MergeRules) -> tuple[bool, str, float | None]:
-    if a.latitude is None or b.latitude is None:
+def _check_place(a: Mention, b: Mention, rules: MergeRules, explain: bool) -> tuple[bool, str, float | None]:
+    if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
         ok = (
             bool(a.location)
             and a.location == b.location
             and (not a.admin1 or not b.admin1 or a.admin1 == b.admin1)
         )
+        if not explain:
+            return ok, "", None
         detail = f"no coordinates: location {a.location or '?'} vs {b.location or '?'}"
         return ok, detail + (" (same name)" if ok else " (needs the same name)"), None
-    km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+    km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     precision = max(a.geo_precision, b.geo_precision)
-    where = f"{a.location or '?'} vs {b.location or '?'}, {km:.1f} km"
     if precision >= 3:
-        if not a.admin1 or a.admin1 != b.admin1:
-            return False, f"{where}; region-level place needs the same admin1 ({a.admin1} vs {b.admin1})", km
-        if rules.region_needs_same_type and a.event_type != b.event_type:
-            return False, f"{where}; region-level place needs the same event type", km
-        return True, f"{where}; same admin1 {a.admin1} at region precision", km
-    if precision == 2:
-        return km <= rules.near_km, f"{where} (allowed {rules.near_km:g} km at geo precision 2)", km
-    allowed = rules.same_name_km if a.location and a.location == b.location else rules.other_name_km
-    named = "same name" if allowed == rules.same_name_km else "different names"
-    return km <= allowed, f"{where} (allowed {allowed:g} km for {named})", km
+        same_region = bool(a.admin1) and a.admin1 == b.admin1
+        type_ok = not rules.region_needs_same_type or a.event_type == b.event_type
+        ok = same_region and type_ok
+        if not explain:
+            return ok, "", km
+        if not same_region:
+            why = f"region-level place needs the same admin1 ({a.admin1 or '?'} vs {b.admin1 or '?'})"
+        else:
+            why = f"same admin1 {a.admin1} at region precision" if ok else (
+                "region-level place needs the same event type")  # fmt: skip
+    elif precision == 2:
+        ok = km <= rules.near_km
+        why = f"allowed {rules.near_km:g} km at geo precision 2"
+    else:
+        same_name = bool(a.location) and a.location == b.location
+        allowed = rules.same_name_km if same_name else rules.other_name_km
+        ok = km <= allowed
+        why = f"allowed {allowed:g} km for {'the same name' if same_name else 'different names'}"
+    if not explain:
+        return ok, "", km
+    return ok, f"{a.location or '?'} vs {b.location or '?'}, {km:.1f} km ({why})", km
 
 
 def _actors_match(x: ActorKey, y: ActorKey) -> str | None:
+    """Why two actors may be one (a short reason), or None."""
     if x.key == y.key:
-        return f"{x.name} = {y.name}"
+        return "same"
     if x.actor_class and x.actor_class == y.actor_class:
-        return f"{x.name} ~ {y.name} (both {x.actor_class[0]} of one country)"
+        return f"both {x.actor_class[0]} of one country"
     for unnamed, named in ((x, y), (y, x)):
         maybe = unnamed.unnamed_inter
         if maybe is not None and named.unnamed_inter is None and named.inter in maybe:
-            return f"{unnamed.name} ~ {named.name} (an unidentified group may be the named one)"
+            return f"{unnamed.name} may be {named.name}"
     return None
 
 
-def _check_actors(a: Mention, b: Mention) -> tuple[bool, str, int]:
+def _check_actors(a: Mention, b: Mention, explain: bool) -> tuple[bool, str, int]:
     """Actors are compatible when each actor of the report naming fewer pairs up with one of the other's."""
     small, large = (a.actors, b.actors) if len(a.actors) <= len(b.actors) else (b.actors, a.actors)
     if not small:
-        return True, "one report names no actor", 0
+        return True, "one report names no actor" if explain else "", 0
     if len(small) == 1:
         pairings = [((small[0], other),) for other in large]
     else:
@@ -444,7 +462,14 @@ def _check_actors(a: Mention, b: Mention) -> tuple[bool, str, int]:
     for pairing in pairings:
         reasons = [_actors_match(x, y) for x, y in pairing]
         if all(reasons):
-            return True, "; ".join(r for r in reasons if r), sum(x.key == y.key for x, y in pairing)
+            exact = sum(x.key == y.key for x, y in pairing)
+            if not explain:
+                return True, "", exact
+            words = [f"{x.name} = {y.name}" if r == "same" else f"{x.name} ~ {y.name} ({r})"
+                     for (x, y), r in zip(pairing, reasons, strict=True)]  # fmt: skip
+            return True, "; ".join(words), exact
+    if not explain:
+        return False, "", 0
     names = [" and ".join(x.name for x in m.actors) for m in (a, b)]
     return False, f"{names[0]} vs {names[1]}: no compatible pairing", 0
 
@@ -452,31 +477,32 @@ def _check_actors(a: Mention, b: Mention) -> tuple[bool, str, int]:
 def compare(a: Mention, b: Mention, rules: MergeRules, explain: bool = False) -> PairDecision | None:
     """Decide whether two mentions may report one event.
 
-    Without `explain`, returns None at the first failing criterion (the fast path of the blocking loop);
-    with it, every criterion is checked and described.
+    Without `explain`, returns None at the first failing criterion and words no reasons (the fast
+    path of the blocking loop); with it, every criterion is checked and described.
     """
     checks: list[Check] = []
     if a.article_id == b.article_id:
         if not explain:
             return None
         checks.append(Check("article", False, "two events of one article are never merged"))
-    ok, detail = _check_type(a, b, rules)
+    ok, detail = _check_type(a, b, rules, explain)
     if not ok and not explain:
         return None
     checks.append(Check("type", ok, detail))
-    ok, detail = _check_date(a, b, rules)
+    ok, detail = _check_date(a, b, rules, explain)
     if not ok and not explain:
         return None
     checks.append(Check("date", ok, detail))
-    ok, detail, km = _check_place(a, b, rules)
+    ok, detail, km = _check_place(a, b, rules, explain)
     if not ok and not explain:
         return None
     checks.append(Check("place", ok, detail))
-    ok, detail, exact_actors = _check_actors(a, b)
+    ok, detail, exact_actors = _check_actors(a, b, explain)
     if not ok and not explain:
         return None
     checks.append(Check("actors", ok, detail))
 
+    # The order links are merged in: closer in time and space, same sub-event, same names first.
     score = 0.25 * exact_actors
     score += 0.5 * (a.sub_event_type == b.sub_event_type)
     score += 0.5 * (bool(a.location) and a.location == b.location)
@@ -492,43 +518,72 @@ def compare(a: Mention, b: Mention, rules: MergeRules, explain: bool = False) ->
 
 
 class LinkGraph:
-    """The links among a set of mentions, found block by block (country, nearby days)."""
+    """The links among a set of mentions, found block by block.
+
+    Blocks: one country and the days a mention's time precision allows; within them, mentions placed
+    at town precision (geo_precision 1-2) only meet others in neighbouring latitude bands as wide as
+    the largest linking distance, so a busy country costs candidates near each mention, not all of them.
+    """
 
     def __init__(self, mentions: Iterable[Mention], rules: MergeRules):
+        self.rules = rules
         self.mentions: dict[str, Mention] = {m.mention_id: m for m in mentions}
         self.adjacent: dict[str, set[str]] = {mid: set() for mid in self.mentions}
         self.links: list[tuple[float, str, str]] = []
-        by_day: dict[tuple[str, int], list[Mention]] = defaultdict(list)
-        by_place: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
+        # A degree of latitude is at least 110.5 km: points closer than the largest linking distance
+        # are at most one band apart.
+        self._band_deg = max(rules.same_name_km, rules.other_name_km, rules.near_km) / 110.0
+        self._by_day: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+        self._loose_by_day: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+        self._by_band: dict[tuple[str, int, int], list[Mention]] = defaultdict(list)
+        self._by_place: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
         for m in self.mentions.values():
             if m.day is not None:
-                by_day[(m.iso3, m.day)].append(m)
+                self._by_day[(m.iso3, m.day)].append(m)
+                band = self._band(m)
+                if band is None:
+                    self._loose_by_day[(m.iso3, m.day)].append(m)
+                else:
+                    self._by_band[(m.iso3, m.day, band)].append(m)
             if m.location:
-                by_place[(m.iso3, m.location, m.event_type)].append(m)
+                self._by_place[(m.iso3, m.location, m.event_type)].append(m)
         for m in self.mentions.values():
-            for other in self._candidates(m, by_day, by_place, rules):
+            for other in self._candidates(m):
                 decision = compare(m, other, rules)
                 if decision is not None:
                     self.adjacent[m.mention_id].add(other.mention_id)
                     self.adjacent[other.mention_id].add(m.mention_id)
                     self.links.append((decision.score, decision.a, decision.b))
 
-    @staticmethod
-    def _candidates(m: Mention, by_day, by_place, rules: MergeRules) -> Iterable[Mention]:
-        """Mentions that may link to m, each pair produced once (from the side with the wider window)."""
+    def _band(self, m: Mention) -> int | None:
+        """The latitude band of a town-precise mention; None for region-level or unplaced ones."""
+        if m.latitude is None or m.longitude is None or m.geo_precision > 2:
+            return None
+        return math.floor(m.latitude / self._band_deg)
+
+    def _candidates(self, m: Mention) -> Iterator[Mention]:
+        """Mentions that may link to m, each pair produced once: from the side with the wider window
+        (the coarser time precision), or the smaller id when both are alike."""
         if m.day is None:
             # Undated: only the same event type at the same named place can match.
-            for other in by_place.get((m.iso3, m.location, m.event_type), ()) if m.location else ():
+            for other in self._by_place.get((m.iso3, m.location, m.event_type), ()) if m.location else ():
                 if other.day is not None or other.mention_id > m.mention_id:
                     yield other
             return
-        window = rules.max_days[m.time_precision]
+        window = self.rules.max_days[m.time_precision]
+        band = self._band(m)
         for day in range(m.day - window, m.day + window + 1):
-            for other in by_day.get((m.iso3, day), ()):
-                if other.time_precision < m.time_precision or (
-                    other.time_precision == m.time_precision and other.mention_id > m.mention_id
-                ):
-                    yield other
+            if band is None:
+                pools = [self._by_day.get((m.iso3, day), ())]
+            else:
+                pools = [self._by_band.get((m.iso3, day, band + k), ()) for k in (-1, 0, 1)]
+                pools.append(self._loose_by_day.get((m.iso3, day), ()))
+            for pool in pools:
+                for other in pool:
+                    if other.time_precision < m.time_precision or (
+                        other.time_precision == m.time_precision and other.mention_id > m.mention_id
+                    ):
+                        yield other
 
     def components(self, seeds: Iterable[str]) -> list[set[str]]:
         """The connected groups of mentions that contain any of the seeds."""
