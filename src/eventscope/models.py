@@ -82,6 +82,8 @@ class CleanText:
     # printed in the article's header (dateline, timestamp, caption); None when neither exists.
     reference_date: dt.date | None
     reference_evidence: Evidence | None = None
+    # The place a wire dateline names ("NARATHIWAT —"): where the story was filed from.
+    dateline: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,28 @@ class Place:
     latitude: float
     longitude: float
     population: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """A gazetteer candidate for a toponym and how well its name matched."""
+
+    place: Place
+    score: float  # name match quality: 1 own name, 0.95 alternate name, 0.8 loose key, 0.6 skeleton
+    how: str  # "name", "alternate", "loose", "skeleton"
+    kind: str | None = None  # kind word written with the name: "admin1", "admin2", "admin", "town"
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A place name found in a text: its span, how it was found and the kind word written with it."""
+
+    text: str  # the name as written, without a leading "the" or a trailing kind word
+    start: int  # character offsets of ``text`` in the document text
+    end: int
+    label: str  # spaCy entity label it came from ("GPE", "LOC", "ORG"...) or "PROPN" when NER missed it
+    kind: str | None = None  # kind word written after it: "admin1", "admin2", "admin", "town"
+    qualifier: str | None = None  # "near", "outskirts", "outside", "km" when the text places an event off it
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""JSON Lines: one event record a line, with its evidence."""
+"""JSON Lines: one event record per line, evidence included."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Any, TextIO
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
-    """Write one JSON object a line; returns the number of records."""
     count = 0
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False, default=str))
-        out.write("\n")
+        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         count += 1
     return count

@@ -1,0 +1,146 @@
+"""Article -> CleanText: prose blocks apart from page furniture, the dateline and the reference date.
+
+Offsets are never changed: every block is a span of Article.text, so evidence found in a block points
+at the article as the user gave it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from eventscope.models import Article, Block, CleanText, Evidence
+from eventscope.nlp.dates import DateRules
+from eventscope.rules import packaged_yaml
+
+# How far into the article a printed date still reads as the article's own date (header, dateline,
+# timestamp, first caption) rather than a date inside the story.
+HEADER_CHARS = 600
+HEADER_BLOCKS = 4
+
+# "NARATHIWAT — ", "MEXICO CITY (AP) — ", "Kabul, (APP - ...) :", "TEHRAN, Dec. 4 (Reuters) - ",
+# "Gaza city, Palestinian Territories:"
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z'.\- ]{1,40}?)"
+    r"(?:,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
+    r"(?:,?\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"\s*,?\s*(?:\((?P<agency>[^)]{1,80})\))?\s*(?P<sep>—|–|-{1,2}|:)\s*"
+)
+URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)")
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    skip_line: tuple[re.Pattern[str], ...]
+    caption_marker: tuple[re.Pattern[str], ...]
+    trailer_start: tuple[re.Pattern[str], ...]
+
+
+@functools.cache
+def boilerplate_rules() -> BoilerplateRules:
+    data = packaged_yaml("rules/boilerplate.yaml")
+
+    def compile_all(key: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(rf"(?:{p})\s*[.:,]?", re.IGNORECASE) for p in data[key])
+
+    return BoilerplateRules(compile_all("skip_line"), compile_all("caption_marker"), compile_all("trailer_start"))
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    return any(p.fullmatch(line) for p in patterns)
+
+
+def split_blocks(text: str, rules: BoilerplateRules | None = None) -> list[Block]:
+    """Every non-empty line of text as a block, labelled body, headline, caption or boilerplate."""
+    rules = rules or boilerplate_rules()
+    blocks: list[Block] = []
+    caption_next = False
+    in_trailer = False
+    for match in re.finditer(r"[^\n\r]+", text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        end = start + len(stripped)
+        if in_trailer or _matches(rules.trailer_start, stripped):
+            in_trailer = True
+            kind = "boilerplate"
+        elif _matches(rules.caption_marker, stripped):
+            caption_next = True
+            kind = "boilerplate"
+        elif _matches(rules.skip_line, stripped):
+            kind = "boilerplate"
+        elif caption_next:
+            caption_next = False
+            kind = "caption"
+        else:
+            kind = "body"
+        blocks.append(Block(start, end, kind))
+    return _label_headline(text, blocks)
+
+
+def _label_headline(text: str, blocks: list[Block]) -> list[Block]:
+    """The first body line is a headline when it is short and does not end like a sentence."""
+    for i, block in enumerate(blocks):
+        if block.kind != "body":
+            continue
+        line = text[block.start : block.end]
+        if len(line.split()) <= 20 and not line.rstrip().endswith((".", '"', "”", "’")):
+            blocks[i] = replace(block, kind="headline")
+        break
+    return blocks
+
+
+def find_dateline(text: str, blocks: list[Block]) -> Evidence | None:
+    """The place a wire dateline names at the start of the first prose paragraph."""
+    for block in blocks[:HEADER_BLOCKS + 2]:
+        if block.kind not in ("body", "headline"):
+            continue
+        line = text[block.start : block.end]
+        match = DATELINE.match(line)
+        if not match:
+            continue
+        place = match.group("place").strip()
+        words = place.split()
+        # A dateline is a place, in capitals, or followed by an agency or a colon/dash right away.
+        upper = place.isupper() and len(place) > 2
+        tagged = match.group("agency") is not None or match.group("region") is not None
+        if not (upper or tagged) or len(words) > 4:
+            continue
+        offset = block.start + match.start("place")
+        return Evidence("dateline", place, offset, offset + len(place))
+    return None
+
+
+def find_reference_date(article: Article, blocks: list[Block], rules: DateRules) -> tuple[dt.date | None, Evidence | None]:
+    """The publication date; else a date in the URL; else a full date printed in the article header."""
+    if article.published:
+        return article.published, None
+    if article.url:
+        match = URL_DATE.search(article.url)
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3])), None
+            except ValueError:
+                pass
+    for block in blocks[:HEADER_BLOCKS + 3]:
+        if block.start > HEADER_CHARS and block.kind != "caption":
+            break
+        line = article.text[block.start : block.end]
+        for expression in rules.find(line, None):
+            if expression.date is not None and expression.kind in ("iso", "slash", "mdy", "dmy"):
+                start = block.start + expression.start
+                return expression.date, Evidence("reference_date", expression.text, start, start + len(expression.text))
+    return None, None
+
+
+def clean(article: Article, date_rules: DateRules | None = None) -> CleanText:
+    """Split an article into labelled blocks and find the date its relative expressions refer to."""
+    date_rules = date_rules or DateRules()
+    blocks = split_blocks(article.text)
+    reference, evidence = find_reference_date(article, blocks, date_rules)
+    dateline = find_dateline(article.text, blocks)
+    return CleanText(article, tuple(blocks), reference, evidence, dateline)

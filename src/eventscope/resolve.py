@@ -1,0 +1,449 @@
+"""EventMentions -> ResolvedEvents: one ACLED event per actors, place and day, every field with evidence.
+
+Mentions of one article are grouped the way ACLED coders fold a report: the same kind of interaction
+at the same place on the same day is one event of the highest type in ACLED's hierarchy; the same
+actors in two towns, or on two days, are two events.  A mention that names no place takes the place
+the story is at (the last one named, else the dateline, else the article's main place); one that names
+no day takes its paragraph's last date, else the report's date at week precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from eventscope.assemble import EventMention, PlaceMention, role_class
+from eventscope.geocode.gazetteer import Gazetteer, distance_km
+from eventscope.geocode.resolve import PlaceContext, resolve_place
+from eventscope.models import (
+    Actor,
+    Country,
+    EventDate,
+    Evidence,
+    Fatalities,
+    ResolvedEvent,
+    ResolvedPlace,
+)
+from eventscope.nlp.actors import ActorMention
+from eventscope.nlp.analyse import AnalysedDoc
+from eventscope.nlp.event_rules import EventRules, load_event_rules
+from eventscope.rules import packaged_yaml
+
+log = logging.getLogger(__name__)
+
+FAMILIES = {
+    "Battles": "violence",
+    "Explosions/Remote violence": "violence",
+    "Violence against civilians": "violence",
+    "Protests": "crowd",
+    "Riots": "crowd",
+    "Strategic developments": "strategic",
+}
+# Two resolved places closer than this are the same place for one report.
+SAME_PLACE_KM = 5.0
+ADDITIVE_WORDS = frozenset({"also", "another", "more", "additional", "further"})
+
+
+@functools.cache
+def note_phrases() -> dict[str, str]:
+    data = packaged_yaml("rules/notes.yaml")
+    return {k: v for k, v in data["phrases"].items() if k != "__line__"}
+
+
+@dataclass(slots=True)
+class Placed:
+    """A mention with its place resolved (or inherited) and its grouping keys."""
+
+    mention: EventMention
+    place: ResolvedPlace | None
+    place_inherited: bool
+    family: str
+    explicit_date: dt.date | None
+    group: int = -1
+
+
+@dataclass(slots=True)
+class Group:
+    members: list[Placed] = field(default_factory=list)
+
+    @property
+    def place(self) -> ResolvedPlace | None:
+        own = [m.place for m in self.members if m.place is not None and not m.place_inherited]
+        if own:
+            return min(own, key=lambda p: p.geo_precision)
+        inherited = [m.place for m in self.members if m.place is not None]
+        return inherited[0] if inherited else None
+
+    @property
+    def dates(self) -> set[dt.date]:
+        return {m.explicit_date for m in self.members if m.explicit_date is not None}
+
+
+class EventBuilder:
+    """Groups an article's mentions into events and gives every field its ACLED form."""
+
+    def __init__(self, gazetteer: Gazetteer, event_rules: EventRules | None = None) -> None:
+        self.gaz = gazetteer
+        self.rules = event_rules or load_event_rules()
+
+    # -- public -----------------------------------------------------------------------------
+
+    def build(self, analysed: AnalysedDoc, mentions: list[EventMention]) -> list[ResolvedEvent]:
+        if not mentions:
+            return []
+        context = self._context(analysed, mentions)
+        placed = self._place_all(analysed, mentions, context)
+        groups = self._group(placed)
+        events = []
+        for group in groups:
+            event = self._event(analysed, group, context)
+            if event is not None:
+                events.append(event)
+        return events
+
+    # -- place ------------------------------------------------------------------------------
+
+    def _context(self, analysed: AnalysedDoc, mentions: list[EventMention]) -> PlaceContext:
+        """Countries the article names (demonyms, country names), weighted toward the body."""
+        context = PlaceContext()
+        for sentence in analysed.sentences:
+            weight = 1.0 if sentence.block.kind == "body" else 0.5
+            for ent in sentence.span.ents:
+                if ent.label_ in ("GPE", "NORP", "LOC"):
+                    country = self.gaz.country(ent.text)
+                    if country is not None:
+                        context.add_country(country.iso2, weight)
+        for mention in mentions:
+            for actor in mention.actors:
+                if actor.country is not None:
+                    context.add_actor_country(actor.country.iso2)
+                for group in actor.groups[:1]:
+                    if len(group.countries) == 1:
+                        country = self.gaz.country(group.countries[0])
+                        if country is not None:
+                            context.add_actor_country(country.iso2, 0.5)
+        dateline = analysed.clean.dateline
+        if dateline is not None:
+            resolved = resolve_place(self.gaz, dateline.text, context, None, dateline.start, dateline.end)
+            if resolved is not None:
+                context.dateline = resolved.place
+                context.add_place(resolved.place, 0.5)
+        return context
+
+    def _resolve(self, place: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
+        return resolve_place(self.gaz, place.text, context, place.qualifier, place.start, place.end)
+
+    def _place_all(self, analysed: AnalysedDoc, mentions: list[EventMention], context: PlaceContext) -> list[Placed]:
+        placed: list[Placed] = []
+        current: ResolvedPlace | None = None
+        focus = self._focus_place(analysed, context)
+        for mention in mentions:
+            resolved = None
+            for candidate in sorted(mention.places, key=lambda p: -p.strength):
+                found = self._resolve(candidate, context)
+                if found is None:
+                    continue
+                if resolved is None or (
+                    candidate.strength >= 2 and found.geo_precision < resolved.geo_precision
+                    and found.place.country.iso2 == resolved.place.country.iso2
+                    and self._contains(resolved, found)
+                ):
+                    resolved = found
+            inherited = resolved is None
+            if resolved is None:
+                resolved = current or focus
+            else:
+                context.add_place(resolved.place, 1.0)
+                current = resolved
+            family = FAMILIES[mention.rule.event_type]
+            explicit = mention.date.date if (mention.date is not None and not mention.date_inherited) else None
+            placed.append(Placed(mention, resolved, inherited, family, explicit))
+        return placed
+
+    def _focus_place(self, analysed: AnalysedDoc, context: PlaceContext) -> ResolvedPlace | None:
+        """Where the story is when a mention says nothing of place: the dateline, else its country."""
+        if context.dateline is not None:
+            place = context.dateline
+            return ResolvedPlace(place, place.name, 1 if place.feature_class == "P" else 3,
+                                 analysed.clean.dateline)
+        top = context.top_countries(1)
+        if top:
+            country_place = self.gaz.country_place(top[0])
+            if country_place is not None:
+                return ResolvedPlace(country_place, country_place.country.name, 3, None)
+        return None
+
+    def _contains(self, outer: ResolvedPlace, inner: ResolvedPlace) -> bool:
+        """Is inner inside (or the same as) outer: a town in a province, a district in a province."""
+        a, b = outer.place, inner.place
+        if a.country.iso2 != b.country.iso2:
+            return False
+        if a.feature_code == "PCLI" or a.feature_code.startswith("PCL"):
+            return True
+        if a.feature_code == "ADM1":
+            return bool(a.admin1) and a.admin1 == b.admin1
+        if a.feature_code == "ADM2":
+            return bool(a.admin2) and a.admin2 == b.admin2
+        return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <= SAME_PLACE_KM
+
+    # -- grouping ---------------------------------------------------------------------------
+
+    def _same_place(self, a: ResolvedPlace | None, b: ResolvedPlace | None) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        if a.place.geonames_id is not None and a.place.geonames_id == b.place.geonames_id:
+            return True
+        return self._contains(a, b) or self._contains(b, a)
+
+    def _group(self, placed: list[Placed]) -> list[Group]:
+        groups: list[Group] = []
+        for item in placed:
+            target = None
+            for index in range(len(groups) - 1, -1, -1):
+                group = groups[index]
+                if not any(m.family == item.family for m in group.members):
+                    continue
+                if item.explicit_date is not None and group.dates and not any(
+                    abs((item.explicit_date - d).days) == 0 for d in group.dates
+                ):
+                    continue
+                if item.place_inherited or item.mention.anaphoric or self._same_place(group.place, item.place):
+                    target = group
+                    break
+            if target is None:
+                target = Group()
+                groups.append(target)
+            target.members.append(item)
+        return groups
+
+    # -- one event --------------------------------------------------------------------------
+
+    def _event(self, analysed: AnalysedDoc, group: Group, context: PlaceContext) -> ResolvedEvent | None:
+        article = analysed.article
+        members = group.members
+        strong = [m for m in members if not m.mention.anaphoric] or members
+        winner = min(strong, key=lambda m: (self.rules.rank(m.mention.rule.sub_event_type), m.mention.sentence.index))
+        rule = winner.mention.rule
+        place = group.place
+        country = place.place.country if place is not None else self._top_country(context)
+        date = self._date(analysed, group)
+        actor1, ev1 = self._actor(rule.actor1, winner, members, country, date.date, rule.event_type, None)
+        if actor1 is None:
+            return None
+        actor2, ev2 = self._actor(rule.actor2, winner, members, country, date.date, rule.event_type, actor1.name)
+        fatalities = self._fatalities(members)
+        evidence: list[Evidence] = []
+        first_anchor = winner.mention.anchors[0] if winner.mention.anchors else None
+        if first_anchor is not None:
+            evidence.append(winner.mention.span_evidence("event_type", first_anchor.start, first_anchor.end))
+        if ev1 is not None:
+            evidence.append(Evidence("actor1", ev1.text, ev1.start, ev1.end))
+        if ev2 is not None:
+            evidence.append(Evidence("actor2", ev2.text, ev2.start, ev2.end))
+        if place is not None and place.evidence is not None:
+            evidence.append(Evidence("location", place.evidence.text, place.evidence.start, place.evidence.end))
+        if date.evidence is not None:
+            evidence.append(date.evidence)
+        evidence.extend(fatalities.evidence)
+        sub = rule.sub_event_type
+        event_id = _event_id(article.id, sub, date.date, place, actor1.name)
+        notes = self._notes(sub, actor1, actor2, place, country, date, fatalities)
+        confidence = self._confidence(winner, place, date, actor1, fatalities)
+        return ResolvedEvent(
+            article_id=article.id, event_id=event_id, disorder_type=rule.disorder_type, event_type=rule.event_type,
+            sub_event_type=sub, actor1=actor1, actor2=actor2, assoc_actor_1=(), assoc_actor_2=(), place=place,
+            country=country, date=date, fatalities=fatalities, notes=notes, source=article.source, url=article.url,
+            confidence=confidence, evidence=tuple(evidence),
+        )
+
+    def _top_country(self, context: PlaceContext) -> Country | None:
+        top = context.top_countries(1)
+        return self.gaz.country(top[0]) if top else None
+
+    def _date(self, analysed: AnalysedDoc, group: Group) -> EventDate:
+        explicit = [m.mention for m in group.members if m.explicit_date is not None]
+        if explicit:
+            best = min(explicit, key=lambda m: (m.date.precision, m.sentence.index))
+            return EventDate(best.date.date, best.date.precision, _date_evidence(best))
+        inherited = [m.mention for m in group.members if m.mention.date is not None and m.mention.date.date]
+        if inherited:
+            best = inherited[0]
+            return EventDate(best.date.date, best.date.precision, _date_evidence(best))
+        reference = analysed.clean.reference_date
+        if reference is None:
+            return EventDate(None, 3, None)
+        # A recent report that gives no day: the report's date, to the week (the annotation guide's rule).
+        return EventDate(reference, 2, analysed.clean.reference_evidence)
+
+    def _fatalities(self, members: list[Placed]) -> Fatalities:
+        """Most conservative figure among reports of the same deaths, plus deaths reported as additional."""
+        base, additive, evidence = [], [], []
+        zero = None
+        for item in members:
+            mention = item.mention
+            toll = mention.toll
+            if toll is None:
+                continue
+            spans = [mention.span_evidence("fatalities", s, e) for s, e in toll.spans]
+            if toll.zero_stated:
+                zero = zero or spans
+                continue
+            words = {t.lower_ for s, e in toll.spans for t in mention.doc[max(s - 2, 0):e + 1]}
+            (additive if words & ADDITIVE_WORDS and base else base).append(toll)
+            evidence.extend(spans)
+        if not base and not additive:
+            return Fatalities(0, 0, 0, zero is not None, tuple(zero or ()))
+        precise = [t for t in base if not t.vague] or base
+        best = min((t.value for t in precise), default=0) + sum(t.value for t in additive)
+        low = min((t.low for t in precise), default=0) + sum(t.low for t in additive)
+        high = max((t.high for t in precise), default=0) + sum(t.high for t in additive)
+        return Fatalities(best, min(low, best), max(high, best), True, tuple(evidence))
+
+    # -- actors -----------------------------------------------------------------------------
+
+    def _actor(self, sources: tuple[str, ...], winner: Placed, members: list[Placed], country: Country | None,
+               day: dt.date | None, event_type: str, exclude: str | None) -> tuple[Actor | None, Evidence | None]:
+        ordered = [winner] + [m for m in members if m is not winner]
+        crowd = event_type in ("Protests", "Riots")
+        for source in sources:
+            if source == "none":
+                return None, None
+            generated = self._generated(source, country)
+            if generated is not None:
+                if generated.name != exclude:
+                    return generated, None
+                continue
+            for item in ordered:
+                mention = item.mention
+                candidates: list[ActorMention] = []
+                if source == "agent" and mention.agent is not None:
+                    candidates = [mention.agent]
+                elif source == "patient" and mention.patient is not None:
+                    candidates = [mention.patient]
+                elif source in ("state", "armed"):
+                    candidates = [a for a in mention.actors if not a.as_modifier and role_class(a) == source]
+                for candidate in candidates:
+                    if role_class(candidate) == "none":
+                        continue
+                    actor = self.acled_actor(candidate, country, day, crowd)
+                    if actor is not None and actor.name != exclude:
+                        return actor, mention.span_evidence(source, candidate.start, candidate.end)
+        return None, None
+
+    def _generated(self, source: str, country: Country | None) -> Actor | None:
+        label = _country_label(country)
+        if source == "civilians":
+            return Actor(f"Civilians ({label})", 7, country.iso3 if country else None)
+        if source == "protesters":
+            return Actor(f"Protesters ({label})", 6, country.iso3 if country else None)
+        if source == "rioters":
+            return Actor(f"Rioters ({label})", 5, country.iso3 if country else None)
+        if source == "unidentified":
+            return Actor(f"Unidentified Armed Group ({label})", 3, country.iso3 if country else None)
+        if source == "police":
+            return Actor(f"Police Forces of {label}", 1, country.iso3 if country else None)
+        return None
+
+    def acled_actor(self, mention: ActorMention, event_country: Country | None, day: dt.date | None,
+                    crowd: bool = False) -> Actor | None:
+        """An actor mention in ACLED's naming, for an event in event_country on day."""
+        label = _country_label(event_country)
+        iso3 = event_country.iso3 if event_country else None
+        if mention.role == "named":
+            entry = _entry_on(mention.groups, day)
+            if entry is None:
+                return None
+            inter = entry.inter
+            if inter == 1 and event_country is not None and entry.countries and entry.countries[0] != iso3:
+                inter = 8
+            return Actor(entry.name, inter, entry.countries[0] if entry.countries else iso3)
+        if mention.role in ("state_military", "state_police", "state_generic"):
+            force_country = mention.country or event_country
+            force_label = _country_label(force_country)
+            police = mention.role == "state_police" or (mention.role == "state_generic" and crowd)
+            name = f"{'Police' if police else 'Military'} Forces of {force_label}"
+            foreign = force_country is not None and event_country is not None and force_country.iso3 != iso3
+            return Actor(name, 8 if foreign else 1, force_country.iso3 if force_country else None)
+        if mention.role == "armed_nonstate":
+            return Actor(f"Unidentified Armed Group ({label})", 3, iso3)
+        if mention.role == "militia_identity":
+            return Actor(f"Unidentified Communal Militia ({label})", 4, iso3)
+        if mention.role in ("civilians", "people"):
+            return Actor(f"Civilians ({label})", 7, iso3)
+        if mention.role == "protesters":
+            return Actor(f"Protesters ({label})", 6, iso3)
+        if mention.role in ("rioters", "mob"):
+            return Actor(f"Rioters ({label})", 5, iso3)
+        return None
+
+    # -- notes and confidence ---------------------------------------------------------------
+
+    def _notes(self, sub: str, actor1: Actor, actor2: Actor | None, place: ResolvedPlace | None,
+               country: Country | None, date: EventDate, fatalities: Fatalities) -> str:
+        phrase = note_phrases().get(sub, "{actor1} was involved in an event")
+        if actor2 is None:
+            phrase = phrase.split(" {actor2}")[0].rsplit(" ", 1)[0] if "{actor2}" in phrase else phrase
+            if phrase.endswith((" at", " on", " from", " with", " against", " by", " of", " targeting", " hit")):
+                phrase = phrase.rsplit(" ", 1)[0]
+        text = phrase.format(actor1=actor1.name, actor2=actor2.name if actor2 else "")
+        when = f"On {date.date:%d %B %Y}" if date.date and date.time_precision == 1 else (
+            f"Around {date.date:%d %B %Y}" if date.date else "On an unknown date")
+        where = ""
+        if place is not None:
+            parts = [place.location]
+            if place.place.admin1 and place.place.admin1 != place.location:
+                parts.append(place.place.admin1)
+            if country is not None and country.name not in parts:
+                parts.append(country.name)
+            where = " in " + ", ".join(parts)
+        elif country is not None:
+            where = f" in {country.name}"
+        toll = f" {fatalities.best} reported fatalities." if fatalities.best else (
+            " No fatalities reported." if fatalities.stated else "")
+        return f"{when}, {text}{where}.{toll}".replace("  ", " ")
+
+    def _confidence(self, winner: Placed, place: ResolvedPlace | None, date: EventDate, actor1: Actor,
+                    fatalities: Fatalities) -> float:
+        """A rough 0-1 trust score: how much of the event the text states rather than we infer."""
+        score = 0.35
+        score += 0.15 if place is not None and not winner.place_inherited else 0.0
+        score += 0.15 if winner.explicit_date is not None else 0.0
+        score += 0.15 if winner.mention.agent is not None else 0.0
+        score += 0.1 if fatalities.stated else 0.0
+        score += 0.1 if not winner.mention.anaphoric else 0.0
+        del actor1
+        return min(score, 1.0)
+
+
+def _entry_on(groups, day: dt.date | None):
+    valid = [g for g in groups if (g.valid_from is None or day is None or g.valid_from <= day)
+             and (g.valid_to is None or day is None or day <= g.valid_to)]
+    if day is None:
+        # No date: the entry valid today is the least surprising choice; else the first.
+        today = dt.date.today()
+        current = [g for g in groups if (g.valid_from is None or g.valid_from <= today)
+                   and (g.valid_to is None or today <= g.valid_to)]
+        undated = [g for g in groups if g.valid_from is None and g.valid_to is None]
+        return (undated or current or list(groups) or [None])[0]
+    return (valid or [None])[0]
+
+
+def _country_label(country: Country | None) -> str:
+    return country.name if country is not None else "Unknown"
+
+
+def _date_evidence(mention: EventMention) -> Evidence | None:
+    expression = mention.date
+    if expression is None:
+        return None
+    return Evidence("event_date", expression.text, expression.start, expression.end)
+
+
+def _event_id(article_id: str, sub: str, day: dt.date | None, place: ResolvedPlace | None, actor1: str) -> str:
+    """Stable: the same article coded the same way always gets the same id."""
+    where = place.place.geonames_id or place.location if place is not None else ""
+    key = f"{article_id}|{sub}|{day}|{where}|{actor1}"
+    return "ES" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:14].upper()
