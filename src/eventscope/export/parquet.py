@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 from eventscope.errors import EventscopeError
 
@@ -63,8 +63,8 @@ def _row(record: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return row
 
 
-def write_parquet(records: Iterable[Mapping[str, Any]], path: str) -> int:
-    """Write records to a Parquet file in batches; returns the number of rows."""
+def write_parquet(records: Iterable[Mapping[str, Any]], out: str | BinaryIO) -> int:
+    """Write records to a Parquet file (a path or a binary file) in batches; returns the number of rows."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -73,7 +73,7 @@ def write_parquet(records: Iterable[Mapping[str, Any]], path: str) -> int:
     schema = _schema(pa)
     count = 0
     rows = iter(records)
-    with pq.ParquetWriter(path, schema) as writer:
+    with pq.ParquetWriter(out, schema) as writer:
         while batch := [_row(r, schema.names) for r in itertools.islice(rows, BATCH)]:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -124,7 +124,11 @@ class Store(Protocol):
         ...
 
     def add_articles_and_mentions(
-        self, items: Iterable[tuple[Article, Sequence[EventLike]]], merge_every: int = 500
+        self,
+        items: Iterable[tuple[Article, Sequence[EventLike]]],
+        merge_every: int = 500,
+        report: IngestReport | None = None,
+        progress: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Store many articles (each in its own transaction), merging every `merge_every` and at the end."""
         ...

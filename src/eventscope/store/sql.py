@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from typing import Any
@@ -201,8 +201,7 @@ class SqlStore:
                 command.upgrade(config, "head")
         except CommandError as error:
             raise StoreError(
-                f"{self.url}: schema revision {current} is unknown to this eventscope ({error}); "
-                "upgrade eventscope"
+                f"{self.url}: schema revision {current} is unknown to this eventscope ({error}); upgrade eventscope"
             ) from None
         log.info("store %s migrated to schema revision %s", self.url, head)
 
@@ -252,8 +251,7 @@ class SqlStore:
             if self.has_article(article):
                 return False
             raise InputError(
-                f"{article.origin or article.id}: an event id of this article is already stored "
-                "for another article"
+                f"{article.origin or article.id}: an event id of this article is already stored for another article"
             ) from None
         return True
 
@@ -293,18 +291,25 @@ class SqlStore:
         }
 
     def add_articles_and_mentions(
-        self, items: Iterable[tuple[Article, Sequence[EventLike]]], merge_every: int = 500
+        self,
+        items: Iterable[tuple[Article, Sequence[EventLike]]],
+        merge_every: int = 500,
+        report: IngestReport | None = None,
+        progress: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Store many articles (each in its own transaction), merging every `merge_every` and at the end.
 
         An article that cannot be stored is skipped and listed in the report's problems; a database
-        failure (unreachable, read-only, disk full) stops the run with a StoreError.
+        failure (unreachable, read-only, disk full) stops the run with a StoreError.  `progress` is
+        called with the report after each article.
         """
-        report = IngestReport()
+        report = report if report is not None else IngestReport()
         for article, found in items:
             self.add_to_report(report, article, found)
             if merge_every and report.articles_added and report.articles_added % merge_every == 0:
                 report.events_changed += self.merge().events_written
+            if progress is not None:
+                progress(report)
         report.events_changed += self.merge().events_written
         return report
 
@@ -412,8 +417,7 @@ class SqlStore:
                 rows[m].event_date
                 for group in groups
                 for m in group
-                if rows[m].event_date is not None
-                and not _covered(loaded, *_around(rows[m].event_date, window))
+                if rows[m].event_date is not None and not _covered(loaded, *_around(rows[m].event_date, window))
             ]
             if not wanted:
                 break
@@ -489,9 +493,7 @@ class SqlStore:
                 for row, cluster in zip(batch, links[start : start + CHUNK], strict=True)
                 for m in cluster
             ]
-            point = (
-                update(mentions).where(mentions.c.id == bindparam("m_pk")).values(event_pk=bindparam("e_pk"))
-            )
+            point = update(mentions).where(mentions.c.id == bindparam("m_pk")).values(event_pk=bindparam("e_pk"))
             conn.execute(point, updates)
 
     # ----------------------------------------------------------------------------------------- reads
@@ -573,9 +575,7 @@ class SqlStore:
     def get_event(self, event_id: str) -> EventDetail | None:
         """One merged event with its mentions (each with evidence) and the full text of its articles."""
         with self._errors(), self.engine.connect() as conn:
-            row = conn.execute(
-                select(events.c.id, events.c.record).where(events.c.event_id == event_id)
-            ).first()
+            row = conn.execute(select(events.c.id, events.c.record).where(events.c.event_id == event_id)).first()
             if row is None:
                 return None
             query = (
@@ -629,9 +629,7 @@ class SqlStore:
             fatalities=int(total.dead),
             by_day=[GroupCount(_date(d).isoformat(), c, int(f)) for d, c, f in by_day],
             by_day_type=[DayTypeCount(_date(d), t or "", c, int(f)) for d, t, c, f in by_day_type],
-            by_type=sorted(
-                (GroupCount(t or "", c, int(f)) for t, c, f in by_type), key=lambda g: (-g.events, g.key)
-            ),
+            by_type=sorted((GroupCount(t or "", c, int(f)) for t, c, f in by_type), key=lambda g: (-g.events, g.key)),
             by_country=sorted(
                 (GroupCount(i or "", c, int(f), name) for i, name, c, f in by_country),
                 key=lambda g: (-g.events, g.key),
@@ -642,9 +640,7 @@ class SqlStore:
         """Why the event's mentions were merged, and why nearby mentions were not."""
         window = self.rules.window_days
         with self._errors(), self.engine.connect() as conn:
-            row = conn.execute(
-                select(events.c.id, events.c.record).where(events.c.event_id == event_id)
-            ).first()
+            row = conn.execute(select(events.c.id, events.c.record).where(events.c.event_id == event_id)).first()
             if row is None:
                 return None
             member_rows = conn.execute(
@@ -680,9 +676,7 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
         if "\x00" in (getattr(f, name) or ""):
             raise InputError(f"the {name} filter contains a NUL character")
     if f.country:
-        out.append(
-            or_(c.iso3 == f.country.strip().upper(), func.lower(c.country) == f.country.strip().lower())
-        )
+        out.append(or_(c.iso3 == f.country.strip().upper(), func.lower(c.country) == f.country.strip().lower()))
     if f.since:
         out.append(c.event_date >= f.since)
     if f.until:
