@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,8 @@ class MergeRules:
     compatible_types: frozenset[frozenset[str]]
     exact_sub_event_types: frozenset[str]
     compatible_sub_events: frozenset[frozenset[str]]
+    # actor_key results by (name, inter): a corpus names the same few thousand actors over and over.
+    actor_cache: dict[tuple[str, int | None], ActorKey] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def window_days(self) -> int:
@@ -195,9 +197,7 @@ def load_merge_rules(path: str | Path | None = None) -> MergeRules:
     return MergeRules(
         version=version,
         max_days=max_days,
-        coarse_date_needs_same_location_and_type=r.get(
-            "date", "coarse_needs_same_location_and_type", kind=bool
-        ),
+        coarse_date_needs_same_location_and_type=r.get("date", "coarse_needs_same_location_and_type", kind=bool),
         same_name_km=float(r.get("place", "same_name_km", kind=(int, float))),
         other_name_km=float(r.get("place", "other_name_km", kind=(int, float))),
         near_km=float(r.get("place", "near_km", kind=(int, float))),
@@ -252,6 +252,13 @@ def _norm(value: Any) -> str:
 
 def actor_key(name: str, inter: int | None, rules: MergeRules) -> ActorKey:
     """How the merge sees one actor name."""
+    cached = rules.actor_cache.get((name, inter))
+    if cached is None:
+        cached = rules.actor_cache[(name, inter)] = _actor_key(name, inter, rules)
+    return cached
+
+
+def _actor_key(name: str, inter: int | None, rules: MergeRules) -> ActorKey:
     bare = rules.ignore_suffix.sub("", name.strip())
     actor_class = None
     for cls in rules.actor_classes:
@@ -401,11 +408,7 @@ def _check_date(a: Mention, b: Mention, rules: MergeRules, explain: bool) -> tup
 
 def _check_place(a: Mention, b: Mention, rules: MergeRules, explain: bool) -> tuple[bool, str, float | None]:
     if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
-        ok = (
-            bool(a.location)
-            and a.location == b.location
-            and (not a.admin1 or not b.admin1 or a.admin1 == b.admin1)
-        )
+        ok = bool(a.location) and a.location == b.location and (not a.admin1 or not b.admin1 or a.admin1 == b.admin1)
         if not explain:
             return ok, "", None
         detail = f"no coordinates: location {a.location or '?'} vs {b.location or '?'}"
@@ -480,27 +483,30 @@ def compare(a: Mention, b: Mention, rules: MergeRules, explain: bool = False) ->
     Without `explain`, returns None at the first failing criterion and words no reasons (the fast
     path of the blocking loop); with it, every criterion is checked and described.
     """
-    checks: list[Check] = []
-    if a.article_id == b.article_id:
-        if not explain:
+    if not explain:
+        if a.article_id == b.article_id or not _check_type(a, b, rules, False)[0]:
             return None
-        checks.append(Check("article", False, "two events of one article are never merged"))
-    ok, detail = _check_type(a, b, rules, explain)
-    if not ok and not explain:
-        return None
-    checks.append(Check("type", ok, detail))
-    ok, detail = _check_date(a, b, rules, explain)
-    if not ok and not explain:
-        return None
-    checks.append(Check("date", ok, detail))
-    ok, detail, km = _check_place(a, b, rules, explain)
-    if not ok and not explain:
-        return None
-    checks.append(Check("place", ok, detail))
-    ok, detail, exact_actors = _check_actors(a, b, explain)
-    if not ok and not explain:
-        return None
-    checks.append(Check("actors", ok, detail))
+        if not _check_date(a, b, rules, False)[0]:
+            return None
+        place_ok, _, km = _check_place(a, b, rules, False)
+        if not place_ok:
+            return None
+        actors_ok, _, exact_actors = _check_actors(a, b, False)
+        if not actors_ok:
+            return None
+        checks: list[Check] = []
+    else:
+        checks = []
+        if a.article_id == b.article_id:
+            checks.append(Check("article", False, "two events of one article are never merged"))
+        ok, detail = _check_type(a, b, rules, True)
+        checks.append(Check("type", ok, detail))
+        ok, detail = _check_date(a, b, rules, True)
+        checks.append(Check("date", ok, detail))
+        ok, detail, km = _check_place(a, b, rules, True)
+        checks.append(Check("place", ok, detail))
+        ok, detail, exact_actors = _check_actors(a, b, True)
+        checks.append(Check("actors", ok, detail))
 
     # The order links are merged in: closer in time and space, same sub-event, same names first.
     score = 0.25 * exact_actors
@@ -688,9 +694,7 @@ def merge_records(records: Sequence[Mapping[str, Any]], rules: MergeRules) -> Me
     if placed:
         best = min(r.get("geo_precision") or 3 for r in placed)
         place_keys = ("location", "admin1", "admin2", "latitude", "longitude", "geo_precision", "geonames_id")
-        candidates = [
-            tuple(r.get(k) for k in place_keys) for r in placed if (r.get("geo_precision") or 3) == best
-        ]
+        candidates = [tuple(r.get(k) for k in place_keys) for r in placed if (r.get("geo_precision") or 3) == best]
         counts = Counter(candidates)
         lead_place = tuple(lead.get(k) for k in place_keys)
         chosen = max(counts, key=lambda p: (counts[p], p == lead_place, -candidates.index(p)))
@@ -707,9 +711,7 @@ def merge_records(records: Sequence[Mapping[str, Any]], rules: MergeRules) -> Me
         fields.update(fatalities=0, fatalities_low=0, fatalities_high=0)
     fields["confidence"] = max(float(r.get("confidence") or 0) for r in ordered)
 
-    sources = tuple(
-        dict.fromkeys(SourceRef(str(r.get("article_id")), r.get("source"), r.get("url")) for r in ordered)
-    )
+    sources = tuple(dict.fromkeys(SourceRef(str(r.get("article_id")), r.get("source"), r.get("url")) for r in ordered))
     evidence = tuple(
         (str(r.get("article_id")), Evidence(e["field"], e["text"], int(e["start"]), int(e["end"])))
         for r in ordered
@@ -741,9 +743,7 @@ def _name_actors(fields: dict[str, Any], records: Sequence[Mapping[str, Any]], r
     lead = actors_of(fields)
     for slot, (mine, _) in zip(_ACTOR_SLOTS, lead, strict=False):
         if mine.unnamed_inter is not None:
-            named = next(
-                (x for x, _ in reported if x.unnamed_inter is None and x.inter in mine.unnamed_inter), None
-            )
+            named = next((x for x, _ in reported if x.unnamed_inter is None and x.inter in mine.unnamed_inter), None)
             if named is not None:
                 fields[slot[0]], fields[slot[1]] = named.name, INTER_NAMES.get(named.inter or 0)
     if fields.get("actor1") and not fields.get("actor2"):
