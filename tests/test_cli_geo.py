@@ -119,3 +119,9 @@ def test_gazetteer_build_bad_dump(tmp_path):
 @pytest.mark.parametrize("command", ["geoparse", "gazetteer build", "gazetteer info", "EVENTSCOPE_GAZETTEER"])
 def test_commands_are_documented(command):
     assert command in DOCS.read_text(encoding="utf-8")
+
+
+def test_missing_input_leaves_no_output(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = run("geoparse", str(tmp_path / "missing.txt"), "--output", str(out))
+    assert result.exit_code == 1 and not out.exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -162,6 +162,7 @@ class Assembler:
     """Turns analysed articles into event mentions, one sentence at a time, with discourse context."""
 
     def __init__(self, actor_finder: ActorFinder, event_rules: EventRules | None = None) -> None:
+        self._header = (0, 0)  # article offsets of the current article's dateline header
         self.actors = actor_finder
         self.rules = event_rules or load_event_rules()
         self.modality = modality_rules()
@@ -170,7 +171,12 @@ class Assembler:
     def mentions(self, analysed: AnalysedDoc) -> list[EventMention]:
         if self._is_off_topic(analysed):
             return []
+        dateline = analysed.clean.dateline
+        self._header = (dateline.start, analysed.clean.dateline_end or dateline.end) if dateline else (0, 0)
         actor_cache: dict[int, list[ActorMention]] = {}
+        for _, doc in analysed.docs:
+            actor_cache[id(doc)] = self.actors.find(doc)
+        self._qualify_state_forces(analysed, actor_cache)
         mentions: list[EventMention] = []
         salient_groups: list[ActorMention] = []
         previous_actors: list[ActorMention] = []
@@ -192,6 +198,25 @@ class Assembler:
         return mentions
 
     # -- article level ----------------------------------------------------------------------
+
+    @staticmethod
+    def _qualify_state_forces(analysed: AnalysedDoc, actor_cache: dict[int, list[ActorMention]]) -> None:
+        """'the air force', 'warplanes', 'troops' with no country: the country of the state forces the
+        article last named with one ('the Israeli military'), else the first it names later."""
+        ordered = [a for _, doc in analysed.docs for a in actor_cache[id(doc)]]
+        qualified = [a.country for a in ordered if a.role in STATE_ROLES and a.country is not None]
+        if not qualified:
+            return
+        last = qualified[0]
+        for _, doc in analysed.docs:
+            updated = []
+            for actor in actor_cache[id(doc)]:
+                if actor.role in STATE_ROLES and actor.country is not None:
+                    last = actor.country
+                elif actor.role in STATE_ROLES:
+                    actor = replace(actor, country=last)
+                updated.append(actor)
+            actor_cache[id(doc)] = updated
 
     def _is_off_topic(self, analysed: AnalysedDoc) -> bool:
         """Sport reports and the like: dense in their own vocabulary, thin in violence."""
@@ -220,7 +245,8 @@ class Assembler:
     def _mention(self, sentence: Sentence, actors: list[ActorMention],
                  previous_actors: list[ActorMention]) -> EventMention | None:
         span = sentence.span
-        anchors = self._anchors(sentence)
+        metaphors = self._metaphor_spans(sentence)
+        anchors = self._anchors(sentence, metaphors)
         if not anchors:
             return None
         if any(t.lemma_.lower() in self.modality.legal_terms for t in span) and not (
@@ -228,11 +254,14 @@ class Assembler:
         ):
             return None
         doc = span.doc
-        labels = {c.label for c in sentence.cues if not self._in_metaphor(c, sentence)}
-        agent, patient = self._arguments(doc, anchors, actors, previous_actors)
+        actors = [a for a in actors if not self._is_reporter(doc[a.head])]
+        labels = {c.label for c in sentence.cues if not self._in_metaphor(c, metaphors)}
+        # "overran the city", "the province fell": what was taken is ground, not people
+        territory = self._patient_is_territory(anchors, doc)
+        agent, patient = self._arguments(doc, anchors, actors, previous_actors, territory)
         agent_class, patient_class = role_class(agent), role_class(patient)
-        if patient is None and self._patient_is_territory(anchors, doc):
-            patient_class = "territory"
+        if territory and patient_class in ("none", "civilians", "state"):
+            patient, patient_class = None, "territory"
         present = {role_class(a) for a in actors if not a.as_modifier} - {"none"}
         labels |= self._derived_labels(labels, agent_class, patient_class, present)
         rule = self.rules.classify(labels, agent_class, patient_class, present)
@@ -247,62 +276,76 @@ class Assembler:
             sentence=sentence, doc=doc, anchors=anchors, labels=labels, rule=rule, agent=agent, patient=patient,
             actors=actors, agent_class=agent_class, patient_class=patient_class,
             places=self._places(sentence, anchors), date=date, toll=death_toll(span),
-            anaphoric=self._is_anaphoric(anchors, doc),
+            anaphoric=self._is_anaphoric(anchors, doc, span),
         )
         return mention
 
-    def _anchors(self, sentence: Sentence) -> list[TermMatch]:
+    def _anchors(self, sentence: Sentence, metaphors: tuple[tuple[int, int], ...]) -> list[TermMatch]:
         """Cue matches that report a real happening in this sentence."""
         doc = sentence.span.doc
         anchors = []
         for cue in sentence.cues:
-            if cue.label in SUPPORT_CUES or self._in_metaphor(cue, sentence):
+            if cue.label in SUPPORT_CUES or self._in_metaphor(cue, metaphors):
                 continue
             token = doc[cue.start:cue.end].root
             if self._is_realis(token):
                 anchors.append(cue)
         return anchors
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 - keyed by sentence object, per assembler
     def _metaphor_spans(self, sentence: Sentence) -> tuple[tuple[int, int], ...]:
         return tuple((m.start, m.end) for m in self.modality.metaphors.match(sentence.span, sentence.span.start))
 
-    def _in_metaphor(self, cue: TermMatch, sentence: Sentence) -> bool:
-        return any(s <= cue.start < e for s, e in self._metaphor_spans(sentence))
+    @staticmethod
+    def _in_metaphor(cue: TermMatch, metaphors: tuple[tuple[int, int], ...]) -> bool:
+        return any(s <= cue.start < e for s, e in metaphors)
 
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
-        m = self.modality
-        for word in [token, *list(token.ancestors)[:6]]:
-            lemma = word.lemma_.lower()
-            if word is not token and lemma in m.irrealis_verbs | IRREALIS_NOUNS:
-                return False
-            if word is not token and lemma in m.generic_verbs and word.pos_ == "VERB":
-                return False
-            children = list(word.children)
-            if any(c.dep_ == "neg" for c in children) and word.pos_ in ("VERB", "AUX", "ADJ"):
-                return False
-            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in m.modal_aux for c in children):
-                return False
-            if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
-                return False
-            if word.pos_ in ("VERB", "AUX") and word.dep_ not in ("xcomp", "advcl", "acl", "relcl", "conj", "pcomp"):
-                return self._is_past(word)
-            if word.dep_ == "ROOT":
-                break
         verb = _governing_verb(token)
-        return verb is None or self._is_past(verb)
+        # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal
+        for word in token.ancestors:
+            if verb is not None and word == verb:
+                break
+            if word.lemma_.lower() in IRREALIS_NOUNS:
+                return False
+        if verb is None:
+            return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
+        return self._clause_is_realis(verb, depth=0)
+
+    def _clause_is_realis(self, verb: Token, depth: int) -> bool:
+        m = self.modality
+        children = list(verb.children)
+        if any(c.dep_ == "neg" for c in children):
+            return False
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in m.modal_aux for c in children):
+            return False
+        if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
+            return False
+        if verb.lemma_.lower() in m.generic_verbs:
+            return False
+        head = verb.head
+        if head is not verb and verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl"):
+            if head.lemma_.lower() in m.irrealis_verbs or head.lemma_.lower() in IRREALIS_NOUNS:
+                return False
+        if self._is_past(verb):
+            return True
+        # A participle or infinitive ("quickly seizing", "were shot and killed", "started fighting")
+        # takes its tense from the clause it hangs on.
+        has_aux = any(c.dep_ in ("aux", "auxpass") for c in children)
+        if (
+            depth < 4 and head is not verb and not has_aux and verb.tag_ in ("VBG", "VBN", "VB")
+            and verb.dep_ in ("advcl", "xcomp", "acl", "conj", "pcomp", "prep", "dep", "relcl")
+        ):
+            outer = _governing_verb(head)
+            return outer is not None and self._clause_is_realis(outer, depth + 1)
+        return False
 
     def _is_past(self, verb: Token) -> bool:
         """Past tense, present perfect or passive past: 'killed', 'have overrun', 'were killed'."""
-        if verb.tag_ in ("VBD", "VBN"):
+        if verb.tag_ == "VBD":
             return True
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-        if aux & PAST_AUX:
-            return True
-        if verb.tag_ == "VBG" and verb.head is not verb:
-            return self._is_past(verb.head) if verb.head.pos_ in ("VERB", "AUX") else False
-        return False
+        return bool(aux & PAST_AUX)
 
     def _derived_labels(self, labels: set[str], agent: str, patient: str, present: set[str]) -> set[str]:
         derived = set()
@@ -319,7 +362,7 @@ class Assembler:
                 continue
             root = doc[anchor.start:anchor.end].root
             for child in root.children:
-                if child.dep_ in ("dobj", "nsubjpass", "pobj") and (
+                if child.dep_ in ("dobj", "nsubjpass", "pobj", "nsubj") and (
                     child.lemma_.lower() in TERRITORY_NOUNS or child.ent_type_ in ("GPE", "LOC", "FAC")
                 ):
                     return True
@@ -329,8 +372,14 @@ class Assembler:
                         return True
         return False
 
-    def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc) -> bool:
+    def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc, span: Span | None = None) -> bool:
         """'The attack came...', 'the incident occurred...': the sentence points back to an event."""
+        for token in span if span is not None else ():
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and (
+                token.lemma_.lower() in self.discourse.event_anaphors
+                and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children)
+            ):
+                return True
         for anchor in anchors:
             root = doc[anchor.start:anchor.end].root
             if root.pos_ != "NOUN" or root.lemma_.lower() not in self.discourse.event_anaphors:
@@ -342,53 +391,99 @@ class Assembler:
     # -- arguments --------------------------------------------------------------------------
 
     def _arguments(self, doc: Doc, anchors: list[TermMatch], actors: list[ActorMention],
-                   previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
-        """Who did it and to whom, from the parse around the cue words, else from the sentence."""
+                   previous: list[ActorMention], territory: bool) -> tuple[ActorMention | None, ActorMention | None]:
+        """Who did it and to whom, from the parse around the cue words, else from the sentence.
+
+        The sentence is only searched when the parse names no subject: "a bomb killed a ranger" has a
+        subject that is no actor, and the soldiers elsewhere in the sentence did not plant it."""
         by_head = {a.head: a for a in actors}
         agent = patient = None
+        subject_seen = False
         for anchor in anchors:
-            a, p = self._arguments_of(doc[anchor.start:anchor.end].root, by_head, previous)
+            a, p, seen = self._arguments_of(doc[anchor.start:anchor.end].root, by_head, previous)
+            subject_seen = subject_seen or seen
             agent = agent or a
             patient = patient or (p if p is not agent else None)
             if agent and patient:
                 break
-        real = [a for a in actors if not a.as_modifier]
-        if agent is None:
-            agent = next((a for a in real if a is not patient and role_class(a) in ("armed", "state")), None)
-        if patient is None:
+        agent, patient = _named_nearby(agent, actors, doc), _named_nearby(patient, actors, doc)
+        real = [a for a in actors if not a.as_modifier and not self._is_reporter(doc[a.head])]
+        if agent is None and not subject_seen:
+            # only the subject of the main clause: "when a group of rangers passed by" did nothing
+            agent = next((a for a in real if a is not patient and role_class(a) in ("armed", "state")
+                          and _is_main_subject(doc[a.head])), None)
+        if patient is None and not territory:
             patient = next((a for a in real if a is not agent and role_class(a) != "none"), None)
         return agent, patient
 
+    def _country_forces(self, token: Token) -> ActorMention | None:
+        """A country or its adjective standing for its forces: 'Israeli strike', 'Russia shelled'."""
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN") or not token.text[:1].isupper():
+            return None
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        text = ent.text if ent is not None and ent.label_ in ("GPE", "NORP") else token.text
+        country = self.actors.country(text.removesuffix("'s").removesuffix("’s"))
+        if country is None:
+            return None
+        start, end = (ent.start, ent.end) if ent is not None else (token.i, token.i + 1)
+        return ActorMention(start, end, token.i, "state_military", text, (), country)
+
+    def _is_reporter(self, token: Token) -> bool:
+        """'police say', 'according to officials': who told the story, not who took part."""
+        head = token.head
+        if token.dep_ == "nsubj" and head.lemma_.lower() in self.discourse.reporting_verbs:
+            return True
+        return token.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according"
+
     def _arguments_of(self, root: Token, by_head: dict[int, ActorMention],
-                      previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
+                      previous: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None, bool]:
+        """(agent, patient, whether the parse gave the cue a subject at all)."""
         agent = patient = None
+        subject_seen = False
 
         def actor_at(token: Token) -> ActorMention | None:
+            # "two militants from the armed wing of the PFLP", "one of the rangers"
+            in_phrase = [by_head[o.i] for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                         for o in c.subtree if o.i in by_head]
+            named = [a for a in in_phrase if a.role == "named" and not a.as_modifier]
+            if named:
+                return named[0]
             for t in [token, *[c for c in token.children if c.dep_ in ("conj", "appos")]]:
                 if t.i in by_head:
                     return by_head[t.i]
                 if t.lower_ in ("they", "it", "he", "she") and previous:
                     return next((a for a in reversed(previous) if role_class(a) in ("armed", "state")), None)
-            for c in token.children:  # "two militants from the armed wing of the PFLP"
-                if c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                    for o in c.subtree:
-                        if o.i in by_head and by_head[o.i].role == "named":
-                            return by_head[o.i]
-            return None
+            if in_phrase:
+                return in_phrase[0]
+            return self._country_forces(token) if token.dep_ in ("nsubj", "pobj") else None
 
         verb = root if root.pos_ in ("VERB", "AUX") else None
+        if verb is not None and verb.lemma_.lower() == "fall":
+            # "the city fell to the Taliban": the taker is the object of "to", the subject is ground
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ == "to":
+                    agent = next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
+            return agent, None, True
+        if verb is not None and verb.lemma_.lower() in ("die", "perish"):
+            # "one of the rangers died": the subject is who was killed
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return None, actor_at(subject) if subject is not None else None, False
         if verb is None:
             # a noun cue: "Israeli strike", "Taliban attack", "attack by gunmen", "attack on police"
             for c in root.children:
                 if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in by_head:
                     agent = agent or by_head[c.i]
+                elif c.dep_ in ("poss", "compound", "amod", "nmod"):
+                    # "an Israeli strike", "Russia's shelling", "a Russian missile strike"
+                    agent = agent or self._country_forces(c) or next(
+                        (f for g in c.children if g.dep_ in ("amod", "compound", "poss")
+                         and (f := self._country_forces(g)) is not None), None)
                 if c.dep_ == "prep" and c.lower_ == "by":
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting", "at"):
                     patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 if c.dep_ == "prep" and c.lower_ in ("with", "between"):
-                    objects = [o for o in c.children if o.dep_ == "pobj"]
-                    for o in objects:
+                    for o in (o for o in c.children if o.dep_ == "pobj"):
                         found = actor_at(o)
                         conj = [actor_at(x) for x in o.children if x.dep_ == "conj"]
                         if c.lower_ == "between" and found and conj and conj[0]:
@@ -397,26 +492,34 @@ class Assembler:
                             patient = patient or found
             if agent is None and root.head.pos_ in ("VERB", "AUX") and root.dep_ in ("dobj", "nsubj", "pobj"):
                 verb = root.head  # "launched an attack", "came under attack", "killed in an attack"
+                if root.dep_ == "nsubj":
+                    return agent, patient, True
         if verb is not None:
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+            # "the bomb was planted": a passive without "by" hides its agent; the sentence does not name it
+            subject_seen = subject_seen or passive
             for c in verb.children:
                 if c.dep_ == "nsubj" and not passive:
+                    subject_seen = True
                     agent = agent or actor_at(c)
                 elif c.dep_ == "nsubjpass":
                     patient = patient or actor_at(c)
                 elif c.dep_ in ("dobj", "obj"):
                     patient = patient or actor_at(c)
                 elif c.dep_ == "agent":
+                    subject_seen = True
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
-                elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against"):
-                    patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
-                elif c.dep_ == "prep" and c.lower_ == "with":
+                elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against", "with"):
                     patient = patient or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
                 elif c.dep_ == "prep" and c.lower_ == "by":
+                    subject_seen = True
                     agent = agent or next((actor_at(o) for o in c.children if o.dep_ == "pobj"), None)
             if agent is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
-                agent = next((actor_at(c) for c in verb.head.children if c.dep_ == "nsubj"), None)
-        return agent, patient
+                subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    subject_seen = True
+                    agent = actor_at(subject)
+        return agent, patient, subject_seen
 
     # -- places -----------------------------------------------------------------------------
 
@@ -431,6 +534,8 @@ class Assembler:
             clause_tokens.update(t.i for t in root.subtree)
         found: list[PlaceMention] = []
         for candidate in _place_candidates(sentence.span, self.discourse):
+            if self._header[0] <= sentence.offset + candidate.start_char < self._header[1]:
+                continue  # the dateline: where the story was filed, used only when nothing else says
             qualifier, target = self._place_attachment(candidate)
             if qualifier == "from":
                 continue
@@ -440,6 +545,8 @@ class Assembler:
             ):
                 continue
             strength = 3 if (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens else 2
+            if qualifier == "km":
+                strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
             found.append(PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
                                       qualifier, strength))
@@ -479,7 +586,9 @@ class Assembler:
         if token.dep_ == "pobj" and token.head.dep_ == "prep":
             prep = token.head
             meaning = preps.get(prep.lower_)
-            if meaning == "near" or (meaning == "from" and _distance_before(prep)):
+            if meaning == "from" and _distance_before(prep):
+                qualifier = "km"  # "40 km from Kabul": somewhere near it, not in it
+            elif meaning == "near":
                 qualifier = "near"
             elif meaning == "from":
                 return "from", prep.head
@@ -510,12 +619,14 @@ class Assembler:
                                  alignment_mode="expand")
             if span is None:
                 continue
+            if self._is_stamp(expression, sentence, loose=False):
+                continue
             head = _governing_verb(span.root) or span.root
             if any(head == v or head in v.subtree and _same_clause(head, v) for v in verbs) or any(
                 span.root in r.subtree for r in roots
             ):
                 attached.append(expression)
-            elif head.lemma_.lower() not in self.discourse.reporting_verbs:
+            elif head.lemma_.lower() not in self.discourse.reporting_verbs and not self._is_stamp(expression, sentence):
                 loose.append(expression)
         for group in (attached, loose):
             dated = [e for e in group if e.date is not None or e.background]
@@ -525,6 +636,17 @@ class Assembler:
             if group:
                 return group[0]
         return None
+
+    def _is_stamp(self, expression: DateExpression, sentence: Sentence, loose: bool = True) -> bool:
+        """The report's own time stamp: a date inside the dateline, a numeric date equal to the
+        report's, or (outside the clause of the cue) a written full date equal to it."""
+        start, end = self._header
+        if start <= expression.start < end:
+            return True
+        reference = sentence.reference_date
+        if not reference or expression.date != reference:
+            return False
+        return expression.kind in ("iso", "slash") or (loose and expression.kind in ("mdy", "dmy"))
 
     def _sentence_is_background(self, sentence: Sentence) -> bool:
         return any(e.background for e in sentence.dates) and not any(
@@ -585,24 +707,71 @@ def _same_clause(token: Token, verb: Token) -> bool:
     return False
 
 
+def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: Doc) -> ActorMention | None:
+    """'militants from the armed wing of the PFLP': a generic noun followed by the group it belongs to
+    (however the parser attached the 'from'/'of' phrase)."""
+    if actor is None or actor.role != "armed_nonstate":
+        return actor
+    for other in actors:
+        if other.role == "named" and actor.end <= other.start <= actor.end + 10:
+            between = {t.lower_ for t in doc[actor.end:other.start]}
+            if between & {"from", "of", "belonging", "linked", "affiliated"} and not between & {",", ";", "and"}:
+                return other
+    return actor
+
+
+def _is_main_subject(token: Token) -> bool:
+    """The subject of the sentence's main verb (or of a verb conjoined to it)."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = token.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ in ("ROOT", "ccomp")
+
+
+DISTANCE_UNITS = frozenset({"kilometre", "kilometer", "km", "kms", "mile", "metre", "meter", "yard"})
+
+
 def _distance_before(prep: Token) -> bool:
-    """'40 kilometres from Kabul': a distance phrase heads the preposition."""
-    head = prep.head
-    return head.lemma_.lower() in ("kilometre", "kilometer", "km", "mile", "kms", "metre", "meter") or any(
-        t.like_num for t in head.children
-    ) and head.pos_ == "NOUN"
+    """'40 kilometres from Kabul': a distance phrase heads or precedes the preposition."""
+    before = prep.doc[prep.i - 1] if prep.i > 0 else None
+    return prep.head.lemma_.lower() in DISTANCE_UNITS or (
+        before is not None and before.lemma_.lower() in DISTANCE_UNITS
+    )
 
 
 def _place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
+    """Named places in a sentence (see _raw_place_candidates), tidied: "Narathiwat's Ru" becomes
+    "Ru So" (the possessor is the province, the name runs on to the kind word)."""
+    doc = span.doc
+    for candidate in _raw_place_candidates(span, rules):
+        possessive = [t.i for t in candidate if t.tag_ == "POS" or t.text in ("'s", "’s")]
+        start = possessive[-1] + 1 if possessive else candidate.start
+        end = candidate.end
+        while end < span.end and doc[end].is_alpha and doc[end].text[:1].isupper() and (
+            doc[end].lower_ not in rules.place_kinds
+        ):
+            end += 1
+        if start < end:
+            yield doc[start:end]
+
+
+def _raw_place_candidates(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     """Named places in a sentence: GPE/LOC/FAC entities, plus names the small model mislabels
     (ORG, PERSON, NORP) when a place word or preposition frames them; the gazetteer decides later."""
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
+        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ":
+            continue  # "the northern Afghan city": an adjective, not a place
         if ent.label_ in ("GPE", "LOC", "FAC"):
             seen.update(range(ent.start, ent.end))
             yield ent
-        elif ent.label_ in ("ORG", "PERSON", "NORP") and _framed_as_place(ent, rules):
+        elif ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions:
+            seen.update(range(ent.start, ent.end))
+            yield ent
+        elif ent.label_ in ("ORG", "PERSON") and _framed_as_place(ent, rules):
             seen.update(range(ent.start, ent.end))
             yield ent
     # Proper nouns the model missed: "in Sanarpara", "Waeng district"

@@ -94,8 +94,9 @@ def _label_headline(text: str, blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def find_dateline(text: str, blocks: list[Block]) -> Evidence | None:
-    """The place a wire dateline names at the start of the first prose paragraph."""
+def find_dateline(text: str, blocks: list[Block]) -> tuple[Evidence | None, int | None]:
+    """The place a wire dateline names at the start of the first prose paragraph, and where the
+    dateline (place, date, agency, dash) ends."""
     for block in blocks[:HEADER_BLOCKS + 2]:
         if block.kind not in ("body", "headline"):
             continue
@@ -111,8 +112,8 @@ def find_dateline(text: str, blocks: list[Block]) -> Evidence | None:
         if not (upper or tagged) or len(words) > 4:
             continue
         offset = block.start + match.start("place")
-        return Evidence("dateline", place, offset, offset + len(place))
-    return None
+        return Evidence("dateline", place, offset, offset + len(place)), block.start + match.end()
+    return None, None
 
 
 def find_reference_date(article: Article, blocks: list[Block], rules: DateRules) -> tuple[dt.date | None, Evidence | None]:
@@ -142,5 +143,5 @@ def clean(article: Article, date_rules: DateRules | None = None) -> CleanText:
     date_rules = date_rules or DateRules()
     blocks = split_blocks(article.text)
     reference, evidence = find_reference_date(article, blocks, date_rules)
-    dateline = find_dateline(article.text, blocks)
-    return CleanText(article, tuple(blocks), reference, evidence, dateline)
+    dateline, dateline_end = find_dateline(article.text, blocks)
+    return CleanText(article, tuple(blocks), reference, evidence, dateline, dateline_end)

@@ -5,11 +5,12 @@ Registered on ``eventscope.cli.main`` when imported (cli.py imports this module 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class _Input:
 def _read_inputs(path: str) -> Iterator[_Input | InputError]:
     """Articles from a text file, ``-`` (stdin) or a JSONL file of {"id", "text"} lines.
 
+    A stand-in for ``eventscope.read.iter_inputs`` until that lands: the file is read (and a missing,
+    empty or non-UTF-8 one rejected) before any output is opened.
+
     A JSONL line that is not JSON or has no text is yielded as an InputError naming its line; the
     other lines still come through.
     """
@@ -53,6 +57,10 @@ def _read_inputs(path: str) -> Iterator[_Input | InputError]:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from exc
     if not text.strip():
         raise InputError(f"{name}: empty input")
+    return _records(name, path, text)
+
+
+def _records(name: str, path: str, text: str) -> Iterator[_Input | InputError]:
     if name.endswith(".jsonl"):
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -129,15 +137,19 @@ def geoparse_command(
     from eventscope.geocode.gazetteer import load_gazetteer
     from eventscope.geocode.geoparse import geoparse_records
 
+    items: Iterable[_Input | InputError] = _read_inputs(input_path)
     gaz = load_gazetteer(gazetteer_path)
     nlp = _load_nlp()
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "jsonl"
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
-    out = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 (closed below)
-    try:
-        for item in _read_inputs(input_path):
+    show_progress = not (ctx.obj or {}).get("quiet") and sys.stderr.isatty() and (output or fmt == "table")
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else None
+        if show_progress:
+            items = stack.enter_context(click.progressbar(items, label="geoparse", file=sys.stderr))
+        for item in items:
             if isinstance(item, InputError):
                 problems.append(str(item))
                 log.warning("%s", item)
@@ -150,9 +162,6 @@ def geoparse_command(
                 rows.extend(records)
         if fmt == "table":
             click.echo(_table(rows), file=out)
-    finally:
-        if out is not None:
-            out.close()
     if problems:
         raise InputError(f"{len(problems)} input record(s) skipped; first: {problems[0]}")
 

@@ -84,6 +84,8 @@ class CleanText:
     reference_evidence: Evidence | None = None
     # The place a wire dateline names ("NARATHIWAT —"): where the story was filed from.
     dateline: Evidence | None = None
+    # Where the dateline header (place, date, agency, dash) ends: dates inside it are the report's.
+    dateline_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,11 @@ class Group:
 
     @property
     def place(self) -> ResolvedPlace | None:
+        # "The incident occurred just east of X": a sentence about the event's place is the authority
+        stated = [m.place for m in self.members if m.place is not None and not m.place_inherited
+                  and m.mention.anaphoric]
+        if stated:
+            return stated[0]
         own = [m.place for m in self.members if m.place is not None and not m.place_inherited]
         if own:
             return min(own, key=lambda p: p.geo_precision)
@@ -293,7 +298,10 @@ class EventBuilder:
                 continue
             words = {t.lower_ for s, e in toll.spans for t in mention.doc[max(s - 2, 0):e + 1]}
             (additive if words & ADDITIVE_WORDS and base else base).append(toll)
-            evidence.extend(spans)
+            for span in spans:  # nested figures ("two policemen" inside "25 militants and two...") once
+                if not any(e.start <= span.start and span.end <= e.end for e in evidence):
+                    evidence = [e for e in evidence if not (span.start <= e.start and e.end <= span.end)]
+                    evidence.append(span)
         if not base and not additive:
             return Fatalities(0, 0, 0, zero is not None, tuple(zero or ()))
         precise = [t for t in base if not t.vague] or base
@@ -353,7 +361,7 @@ class EventBuilder:
         label = _country_label(event_country)
         iso3 = event_country.iso3 if event_country else None
         if mention.role == "named":
-            entry = _entry_on(mention.groups, day)
+            entry = _entry_on(mention.groups, day, mention.text)
             if entry is None:
                 return None
             inter = entry.inter
@@ -418,16 +426,14 @@ class EventBuilder:
         return min(score, 1.0)
 
 
-def _entry_on(groups, day: dt.date | None):
-    valid = [g for g in groups if (g.valid_from is None or day is None or g.valid_from <= day)
-             and (g.valid_to is None or day is None or day <= g.valid_to)]
+def _entry_on(groups, day: dt.date | None, text: str = ""):
+    """The dictionary entry for a group on a day; undated, the entry that bears the name written."""
     if day is None:
-        # No date: the entry valid today is the least surprising choice; else the first.
-        today = dt.date.today()
-        current = [g for g in groups if (g.valid_from is None or g.valid_from <= today)
-                   and (g.valid_to is None or today <= g.valid_to)]
-        undated = [g for g in groups if g.valid_from is None and g.valid_to is None]
-        return (undated or current or list(groups) or [None])[0]
+        written = text.lower()
+        named = [g for g in groups if g.name.lower() in written or written in g.name.lower()]
+        return (named or list(groups) or [None])[0]
+    valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
+             and (g.valid_to is None or day <= g.valid_to)]
     return (valid or [None])[0]
 
 

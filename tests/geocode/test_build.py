@@ -54,3 +54,4 @@ def test_area_short_name_prefers_english_names():
     assert build.area_short_name("Belgorodskaya oblast'", [], rules, capital="Belgorod") == "Belgorod"
     assert build.area_short_name("Kandahār", ["Qandahor viloyati"], rules) == "Kandahar"
     assert build.area_short_name("Bagmati", ["Bagmati Province", "Province 3"], rules) == "Bagmati"
+    assert build.area_short_name("Sachsen", ["Free State of Saxony", "Saxe"], rules) == "Saxony"

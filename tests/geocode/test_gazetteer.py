@@ -171,3 +171,19 @@ def test_foreign_sqlite_file(tmp_path):
         db.execute("CREATE TABLE name(key TEXT)")
     with pytest.raises(GazetteerError, match="rebuild it"):
         Gazetteer(other)
+
+
+def test_pickles_as_its_path(gaz):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(gaz))
+    assert isinstance(copy, Gazetteer) and copy.path == gaz.path and copy.lookup("Kunduz")
+
+
+def test_threads_share_one_gazetteer(gaz):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["Kunduz", "Tripoli", "Gaza", "Kyiv", "Herat", "Goma"] * 20
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda n: gaz.lookup(n)[0].name, names))
+    assert results[:6] == [gaz.lookup(n)[0].name for n in names[:6]]

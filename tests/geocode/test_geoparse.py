@@ -90,3 +90,33 @@ def test_records_have_every_field_and_nulls_for_unknown(nlp, gaz):
     assert by_text["Kunduz"]["iso3"] == "AFG" and by_text["Kunduz"]["geonames_id"] == 1135689
     if "Xqzzyville" in by_text:
         assert by_text["Xqzzyville"]["geonames_id"] is None and by_text["Xqzzyville"]["latitude"] is None
+
+
+def test_name_inside_the_area_named_next(nlp, gaz):
+    resolved = {
+        t.text: r
+        for t, r in resolve_toponyms(nlp("Armed men attacked Kadugli in South Kordofan state."), gaz)
+    }
+    assert resolved["Kadugli"].place.admin1 == "South Kordofan"
+
+
+def test_country_abbreviations_and_organisations(nlp, gaz):
+    resolved = {
+        t.text: r for t, r in resolve_toponyms(nlp("The attack was condemned by the US and Nato."), gaz)
+    }
+    assert resolved["US"].place.country.iso3 == "USA" and resolved["US"].place.feature_code == "PCLI"
+    assert "Nato" not in resolved
+
+
+def test_small_place_abroad_is_not_taken_against_the_named_country(nlp, gaz):
+    text = "Jihadists killed 160 people in the village of Solhan in Burkina Faso's Yagha province."
+    resolved = {t.text: r for t, r in resolve_toponyms(nlp(text), gaz)}
+    assert resolved.get("Solhan") is None or resolved["Solhan"].place.country.iso3 == "BFA"
+    assert resolved["Yagha"].place.country.iso3 == "BFA"
+
+
+def test_demonyms_do_not_reject_places(nlp, gaz):
+    resolved = {
+        t.text: r for t, r in resolve_toponyms(nlp("Russian shelling hit Kherson, killing two."), gaz)
+    }
+    assert resolved["Kherson"].place.country.iso3 == "UKR"

@@ -93,3 +93,9 @@ def test_no_evidence_without_offsets(gaz):
 def test_transliteration_fallback_uses_context_country(gaz):
     r = resolve_place(gaz, "Nerkh", context("AF"), qualifier="district")
     assert r is not None and r.place.country.iso3 == "AFG" and r.place.admin1 == "Maidan Wardak"
+
+
+def test_likeliest_country_for_an_unresolved_place():
+    ctx = context("AF", "AF", "PK")
+    assert ctx.likeliest_country() == "AF"
+    assert PlaceContext().likeliest_country() is None

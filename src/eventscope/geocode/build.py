@@ -42,7 +42,7 @@ from eventscope.geocode.normalize import (
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way names and capitals are derived changes: a new default index is built.
-BUILDER_VERSION = 6
+BUILDER_VERSION = 9
 SCHEMA = f"eventscope-gazetteer-{BUILDER_VERSION}"
 
 # A town named like its area is taken as the area's capital only when it is not a hamlet beside the
@@ -174,7 +174,8 @@ def area_short_name(
 
     Sources give an area's local name first and its other names (English among them, but also Uzbek,
     Welsh...) unordered. In order of trust: a name marked as English by a capitalised English area word
-    at its end ("Homs Governorate", "Zaporizhzhia Oblast") or a position word ("South Kivu"), the
+    at its end ("Homs Governorate", "Zaporizhzhia Oblast") or before "of" ("Free State of Saxony"), or
+    a position word ("South Kivu"), the
     shortest such once area words are stripped; else a name spelled like the area's capital town
     ("Bangkok" for Krung Thep Maha Nakhon); else the local name without diacritics. An adjectival form
     of the capital's name ("Belgorodskaya") gives way to the capital's name ("Belgorod").
@@ -184,7 +185,10 @@ def area_short_name(
         if not is_latin(alt) or any(c.isdigit() for c in alt) or not alt[:1].isupper():
             continue
         words = alt.split()
-        if words[-1] in rules.english_area_words or any(fold(w) in rules.position_words for w in words):
+        if "of" in words[1:-1] and words[words.index("of") - 1] in rules.english_area_words:
+            # "Free State of Saxony", "State of Georgia": the English name follows "of".
+            marked.append(ascii_name(" ".join(words[words.index("of") + 1 :])))
+        elif words[-1] in rules.english_area_words or any(fold(w) in rules.position_words for w in words):
             text = _strip_area_words(alt, rules)
             if text:
                 marked.append(text)
@@ -208,9 +212,9 @@ def area_short_name(
 
 
 def _strip_area_words(name: str, rules: ToponymRules) -> str:
-    words = ascii_name(name).replace("-", " - ").split()
-    core = [w for w in words if w == "-" or fold(w) not in rules.area_words]
-    return " ".join(core).replace(" - ", "-").strip(" -")
+    # Whole words only: "Ile-de-France" keeps its "de", "Estado de Tlaxcala" loses it.
+    core = [w for w in ascii_name(name).split() if fold(w) not in rules.area_words]
+    return " ".join(core).strip(" -")
 
 
 def area_name_variants(name: str, alternates: Iterable[str], rules: ToponymRules) -> set[str]:
@@ -244,10 +248,13 @@ class _Writer:
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA_SQL)
         self._names: list[tuple[str, str, str, int, str, int]] = []
 
-    def add_names(self, place_id: int, cc: str, main: str, alternates: Iterable[str]) -> None:
+    def add_names(
+        self, place_id: int, cc: str, main: str, alternates: Iterable[str], curated: bool = False
+    ) -> None:
+        """Index a place's names; ``curated`` ones (our country aliases "US", "DRC") skip the code filter."""
         seen: set[str] = set()
         for i, text in enumerate([main, *alternates]):
-            if i and (not is_latin(text) or _is_code_like(text, main)):
+            if i and (not is_latin(text) or (not curated and _is_code_like(text, main))):
                 continue
             key = fold(text)
             if not key or key in seen:
@@ -400,7 +407,7 @@ def _write(
                 how,
             )
         )
-        w.add_names(pid, c.iso2, c.name, c.alternates)
+        w.add_names(pid, c.iso2, c.name, c.alternates, curated=True)
         n_countries += 1
     w.flush()
 

@@ -90,11 +90,15 @@ class Gazetteer:
         self.meta = meta
         self.countries: CountryTable = load_country_table()
         self.rules: ToponymRules = load_toponym_rules()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # one connection and caches shared by threads
         self._places: OrderedDict[int, Place | None] = OrderedDict()
         self._row_ids: dict[Place, int] = {}
         self._rows: dict[int, tuple] = {}
         self._matches: dict[tuple[str, str | None], tuple[PlaceMatch, ...]] = {}
+
+    def __reduce__(self):
+        # Pickled (e.g. to Dask workers) as its path: each process opens its own connection.
+        return (load_gazetteer, (str(self.path),))
 
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
@@ -126,6 +130,10 @@ class Gazetteer:
         )
 
     def _places_by_ids(self, ids: list[int]) -> dict[int, Place]:
+        with self._lock:
+            return self._places_by_ids_locked(ids)
+
+    def _places_by_ids_locked(self, ids: list[int]) -> dict[int, Place]:
         missing = [i for i in ids if i not in self._places]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
@@ -173,14 +181,15 @@ class Gazetteer:
         enables the transliteration (consonant skeleton) fallback there.
         """
         cc = self._iso2(country)
-        cached = self._matches.get((name, cc))
-        if cached is not None:
-            return list(cached)
-        result = self._find(name, cc)
-        if len(self._matches) >= MATCH_CACHE:
-            self._matches.clear()
-        self._matches[(name, cc)] = tuple(result)
-        return result
+        with self._lock:
+            cached = self._matches.get((name, cc))
+            if cached is not None:
+                return list(cached)
+            result = self._find(name, cc)
+            if len(self._matches) >= MATCH_CACHE:
+                self._matches.clear()
+            self._matches[(name, cc)] = tuple(result)
+            return result
 
     def _find(self, name: str, cc: str | None) -> list[PlaceMatch]:
         parts = split_kind_words(name, self.rules)

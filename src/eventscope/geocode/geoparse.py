@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 CONFIRM_LABELS = frozenset({"ORG", "PERSON", "NORP"})
+# Words after which a capitalised name is taken for a place if the gazetteer knows it ("in Nerkh").
+# Not "and" or "of": "the US and Nato", "leader of Hamas".
 LOCATIVE = frozenset(
     {
         "in",
@@ -37,18 +39,14 @@ LOCATIVE = frozenset(
         "outside",
         "to",
         "into",
-        "of",
         "around",
         "across",
         "towards",
         "toward",
-        "between",
-        "and",
         "via",
         "inside",
         "within",
         "through",
-        "on",
     }
 )
 DIRECTIONS = frozenset(
@@ -78,6 +76,8 @@ DISTANCE_UNITS = frozenset(
 # A confirmed ORG/PERSON span must name a place this large (or an area or a country) when nothing around
 # it says "place": small villages share names with people and organisations.
 MIN_UNPROMPTED_POPULATION = 100_000
+# Even after "in", a hamlet sharing an organisation's or a person's name is not taken.
+MIN_PROMPTED_POPULATION = 1_000
 # Dateline: "KABUL, Afghanistan (Reuters) -", "MOGADISHU —": a toponym near the start then a dash/agency.
 _DATELINE = re.compile(
     r"^[^\n]{0,60}?(\((?:AP|AFP|Reuters|Xinhua|dpa|Anadolu|UPI|IANS|PTI)\)|\s[-\u2013\u2014]\s?|:)"
@@ -143,7 +143,8 @@ def _confirmed(gaz: Gazetteer, text: str, prompted: bool) -> bool:
     for m in gaz.matches(text):
         if m.score < SCORE_ALTERNATE:
             continue
-        if prompted or m.place.feature_class == "A" or m.place.population >= MIN_UNPROMPTED_POPULATION:
+        floor = MIN_PROMPTED_POPULATION if prompted else MIN_UNPROMPTED_POPULATION
+        if m.place.feature_class == "A" or m.place.population >= floor:
             return True
     return False
 
@@ -227,37 +228,57 @@ def _make_toponym(doc: Any, start: int, end: int, label: str, gaz: Gazetteer) ->
     )
 
 
+def _nnp_run(doc: Any, i: int, covered: set[int]) -> int:
+    """End of the proper-noun run starting at token i (hyphen-joined parts included)."""
+    j = i
+    while (
+        j < len(doc)
+        and j not in covered
+        and (doc[j].tag_ == "NNP" or (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].tag_ == "NNP"))
+    ):
+        j += 1
+    return j
+
+
+def _inside_next(doc: Any, gaz: Gazetteer, start: int, end: int, covered: set[int]) -> bool:
+    """ "Kadugli in South Kordofan", "Owo, Ondo": a run the gazetteer puts inside the area named next."""
+    if end + 1 >= len(doc) or doc[end].lower_ not in ("in", ",") or end + 1 not in covered:
+        return False
+    k = _nnp_run(doc, end + 1, set()) or end + 2
+    container = fold(split_kind_words(doc[end + 1 : max(k, end + 2)].text, gaz.rules).name)
+    country = gaz.countries.find(doc[end + 1 : max(k, end + 2)].text)
+    for m in gaz.matches(doc[start:end].text):
+        if m.score < SCORE_ALTERNATE:
+            continue
+        if (m.place.admin1 and fold(m.place.admin1) == container) or (country and m.place.country == country):
+            return True
+    return False
+
+
 def _missed_proper_nouns(doc: Any, gaz: Gazetteer, covered: set[int]) -> list[Toponym]:
-    """Proper-noun runs after a locative preposition that NER missed, if the gazetteer knows them."""
+    """Proper-noun runs NER missed that are places: after a locative preposition if the gazetteer knows
+    them, before a kind word ("in Nerkh district"), or inside the area named next ("Kadugli in South
+    Kordofan")."""
     out: list[Toponym] = []
     i = 0
     while i < len(doc):
-        tok = doc[i]
-        if tok.lower_ in LOCATIVE and i + 1 < len(doc) and doc[i + 1].tag_ == "NNP" and i + 1 not in covered:
-            j = i + 1
-            while (
-                j < len(doc)
-                and (
-                    doc[j].tag_ == "NNP"
-                    or (doc[j].text == "-" and j + 1 < len(doc) and doc[j + 1].tag_ == "NNP")
-                )
-                and j not in covered
-            ):
-                j += 1
-            span = doc[i + 1 : j]
-            # "in Nerkh district": the kind word says place even when the spelling is not the gazetteer's.
-            kind_follows = _kind_after(doc, j, gaz)[0] not in (None, "town")
-            if (
-                span.text[:1].isupper()
-                and gaz.countries.demonym(span.text) is None
-                and (kind_follows or _confirmed(gaz, span.text, True))
-            ):
-                toponym = _make_toponym(doc, i + 1, j, "PROPN", gaz)
-                if toponym is not None:
-                    out.append(toponym)
-            i = j
-        else:
+        if doc[i].tag_ != "NNP" or i in covered or not doc[i].text[:1].isupper():
             i += 1
+            continue
+        j = _nnp_run(doc, i, covered)
+        span = doc[i:j]
+        prompted = i > 0 and doc[i - 1].lower_ in LOCATIVE
+        # The kind word says place even when the spelling is not the gazetteer's.
+        kind_follows = prompted and _kind_after(doc, j, gaz)[0] not in (None, "town")
+        if gaz.countries.demonym(span.text) is None and (
+            kind_follows
+            or (prompted and _confirmed(gaz, span.text, True))
+            or _inside_next(doc, gaz, i, j, covered)
+        ):
+            toponym = _make_toponym(doc, i, j, "PROPN", gaz)
+            if toponym is not None:
+                out.append(toponym)
+        i = j
     return out
 
 
@@ -294,6 +315,8 @@ def document_context(doc: Any, gaz: Gazetteer, toponyms: list[Toponym]) -> Place
         evidence = _country_evidence(gaz, t)
         if evidence is not None:
             context.add_country(*evidence)
+            if evidence[1] == W_COUNTRY_MENTION:
+                context.named_countries.add(evidence[0])
     index = _dateline_index(doc.text, toponyms)
     if index is not None:
         ranked = rank_places(candidates_for(gaz, toponyms[index].text, context), context)

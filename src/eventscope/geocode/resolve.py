@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eventscope.geocode.gazetteer import SCORE_NAME, Gazetteer, distance_km
+from eventscope.geocode.gazetteer import SCORE_ALTERNATE, SCORE_NAME, Gazetteer, distance_km
 from eventscope.geocode.normalize import fold
 from eventscope.models import Evidence, Place, PlaceMatch, ResolvedPlace
 
@@ -62,6 +62,7 @@ class PlaceContext:
     countries: dict[str, float] = field(default_factory=dict)  # iso2 -> weight
     admin1: dict[str, float] = field(default_factory=dict)  # folded admin1 name -> weight
     actor_countries: dict[str, float] = field(default_factory=dict)  # iso2 -> weight
+    named_countries: set[str] = field(default_factory=set)  # iso2 of countries the text names
     dateline: Place | None = None
     points: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, weight
 
@@ -86,16 +87,22 @@ class PlaceContext:
     def copy(self) -> PlaceContext:
         """An independent copy (places are immutable and shared)."""
         return PlaceContext(
-            dict(self.countries),
-            dict(self.admin1),
-            dict(self.actor_countries),
-            self.dateline,
-            list(self.points),
+            countries=dict(self.countries),
+            admin1=dict(self.admin1),
+            actor_countries=dict(self.actor_countries),
+            named_countries=set(self.named_countries),
+            dateline=self.dateline,
+            points=list(self.points),
         )
 
     def country_share(self, iso2: str) -> float:
         total = sum(self.countries.values())
         return self.countries.get(iso2, 0.0) / total if total else 0.0
+
+    def likeliest_country(self) -> str | None:
+        """ISO2 of the country the evidence favours: what an event keeps when its place is unknown."""
+        top = self.top_countries(1)
+        return top[0] if top else None
 
     def top_countries(self, n: int = 2) -> list[str]:
         ranked = sorted({**self.actor_countries, **self.countries}.items(), key=lambda kv: -kv[1])
@@ -128,7 +135,7 @@ def _score(match: PlaceMatch, context: PlaceContext) -> float:
         local = max(local, W_NEAR * min(1.0, near / max(1.0, sum(w for *_, w in context.points))))
     s += local
     s += W_POP * math.log10(max(place.population, 0) + 10)
-    if place.feature_code == "PCLI" and match.score >= SCORE_NAME:
+    if place.feature_code == "PCLI" and match.score >= SCORE_ALTERNATE:
         s += W_COUNTRY_NAME
     kind = match.kind
     if kind is None:
@@ -184,6 +191,24 @@ def candidates_for(gaz: Gazetteer, name: str, context: PlaceContext | None = Non
     return []
 
 
+# A small place abroad is not taken when the article clearly happens elsewhere (a country it names
+# holds most of the evidence; demonyms do not count: "Russian shelling hit Kherson"). "Solhan" in a
+# report on Burkina Faso is not the Turkish town of that name, even if the gazetteer has only that one.
+FOREIGN_MAX_POPULATION = 100_000
+FOREIGN_MIN_SHARE = 0.5
+
+
+def _foreign_hamlet(place: Place, context: PlaceContext) -> bool:
+    if place.feature_code == "PCLI" or place.population >= FOREIGN_MAX_POPULATION or not context.countries:
+        return False
+    cc = place.country.iso2
+    if context.country_share(cc) > 0 or cc in context.actor_countries:
+        return False
+    if context.dateline is not None and context.dateline.country.iso2 == cc:
+        return False
+    return any(context.country_share(other) >= FOREIGN_MIN_SHARE for other in context.named_countries)
+
+
 def resolve_place(
     gaz: Gazetteer,
     name: str,
@@ -210,6 +235,11 @@ def resolve_place(
         log.debug("no gazetteer place for %r", name)
         return None
     place = ranked[0][0]
+    if _foreign_hamlet(place, context):
+        log.debug(
+            "%r: best candidate %s is a small place in a country the article never mentions", name, place
+        )
+        return None
     evidence = Evidence("location", name, start, end) if start is not None and end is not None else None
     if place.feature_code == "PCLI":
         return ResolvedPlace(place=place, location=place.country.name, geo_precision=3, evidence=evidence)

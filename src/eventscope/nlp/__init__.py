@@ -1,0 +1,1 @@
+"""CleanText -> AnalysedDoc: the spaCy pipeline and the rules and dictionaries it reads."""

@@ -70,7 +70,8 @@ class ActorFinder:
             self._sensitive.add("GROUP", [nlp.make_doc(a) for a in sorted(set(exact))])
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one finder per process; words repeat a lot
-    def _country(self, text: str) -> Country | None:
+    def country(self, text: str) -> Country | None:
+        """The country a name or adjective denotes ("Afghan", "Russia"), or None."""
         return self.country_lookup(text)
 
     def find(self, doc: Doc) -> list[ActorMention]:
@@ -104,14 +105,21 @@ class ActorFinder:
             role = self.generic_role(token)
             if role is None:
                 continue
+            if token.dep_ == "compound" and token.head.i > token.i and self.generic_role(token.head) is not None:
+                continue  # "army" in "army ranger": the head noun's mention covers it
             start = min([token.i] + [c.i for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                                      and c.i < token.i])
             start = start if not (taken & set(range(start, token.i))) else token.i
             country = self._qualifying_country(token)
             if role in ("people",) and token.ent_type_ == "NORP":
                 continue
+            # "police station", "army base", "rebel spokesman": a modifier of a thing, not an actor
+            as_modifier = token.dep_ in ("compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and (
+                self.generic_role(token.head) is None
+            )
             taken.update(range(start, token.i + 1))
-            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country))
+            mentions.append(ActorMention(start, token.i + 1, token.i, role, doc[start : token.i + 1].text, (), country,
+                                         as_modifier))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
@@ -130,20 +138,20 @@ class ActorFinder:
         for child in token.children:
             if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
                 text = child.text if child.dep_ != "poss" else child.text.removesuffix("'s")
-                country = self._country(text)
+                country = self.country(text)
                 if country is not None:
                     return country
                 if child.ent_type_ in ("GPE", "NORP"):
                     span = next((e for e in token.doc.ents if e.start <= child.i < e.end), None)
                     if span is not None:
-                        country = self._country(span.text)
+                        country = self.country(span.text)
                         if country is not None:
                             return country
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        country = self._country(obj.text)
+                        country = self.country(obj.text)
                         if country is not None:
                             return country
         return None

@@ -7,6 +7,7 @@ the article text through `Sentence.offset`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable, Iterator
@@ -31,17 +32,33 @@ PARSED_KINDS = ("body", "headline", "caption")
 MAX_BLOCK_CHARS = 100_000
 
 
+# A sentence may only start after these; the small model otherwise splits "Ru So district" after "Ru".
+SENTENCE_ENDS = frozenset({".", "!", "?", '"', "”", "’", "'", ";", ":", "…"})
+
+
+@Language.component("eventscope_sentence_guard_v1")
+def sentence_guard(doc: Doc) -> Doc:
+    """Forbid sentence starts that do not follow terminal punctuation (the parser respects this)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.text not in SENTENCE_ENDS and not previous.is_space:
+            token.is_sent_start = False
+    return doc
+
+
 @functools.cache
 def load_nlp(model: str = MODEL_NAME) -> Language:
-    """The English pipeline, loaded once per process."""
+    """The English pipeline, loaded once per process, with our sentence guard before the parser."""
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         from eventscope.errors import EventscopeError
 
         raise EventscopeError(
             f"spaCy model {model!r} is not installed ({exc}); reinstall eventscope: pip install -e ."
         ) from None
+    nlp.add_pipe("eventscope_sentence_guard_v1", before="parser")
+    return nlp
 
 
 @functools.cache
@@ -65,6 +82,7 @@ class Sentence:
     block_index: int
     span: Span
     offset: int  # article offset of the block's first character (add to token.idx)
+    reference_date: dt.date | None = None
     cues: list[TermMatch] = field(default_factory=list)
     dates: list[DateExpression] = field(default_factory=list)  # offsets relative to the article
 
@@ -145,7 +163,7 @@ class Analyser:
         for block_index, (block, doc) in enumerate(docs):
             matches = self.cues.match(doc)
             for span in doc.sents:
-                sentence = Sentence(len(sentences), block, block_index, span, block.start)
+                sentence = Sentence(len(sentences), block, block_index, span, block.start, reference)
                 sentence.cues = [m for m in matches if span.start <= m.start < span.end]
                 for e in self.dates.find(span.text, reference):
                     shift = block.start + span.start_char

@@ -81,6 +81,14 @@ class DateRules:
         """Every date expression in text, left to right, overlapping matches resolved longest-first."""
         found: list[DateExpression] = []
         taken: list[tuple[int, int]] = []
+        # Background phrases first: "since the start of 2012" is one span of history, not "of 2012".
+        for pattern in self.background:
+            for match in pattern.finditer(text):
+                span = match.span()
+                if any(span[0] < e and s < span[1] for s, e in taken):
+                    continue
+                taken.append(span)
+                found.append(DateExpression(span[0], span[1], match.group(0), "background", None, 3, True))
         for kind, pattern in self._patterns:
             for match in pattern.finditer(text):
                 span = match.span()
@@ -91,13 +99,6 @@ class DateRules:
                     continue
                 taken.append(span)
                 found.append(expression)
-        for pattern in self.background:
-            for match in pattern.finditer(text):
-                span = match.span()
-                if any(span[0] < e and s < span[1] for s, e in taken):
-                    continue
-                taken.append(span)
-                found.append(DateExpression(span[0], span[1], match.group(0), "background", None, 3, True))
         found.sort(key=lambda e: e.start)
         return self._mark_history(found, reference)
 
