@@ -53,6 +53,8 @@ def ingest(
                 log.warning("skipped %s", item)
                 report.problems.append((item.origin, item.message))
             elif store.has_article(item):
+                # Stored already: nothing to extract; another id of it is kept as an alias.
+                store.add_article(item, ())
                 report.articles_duplicate += 1
             else:
                 yield item

@@ -30,9 +30,7 @@ def db_url(request, tmp_path):
         return
     if not PG_URL:
         if os.environ.get("EVENTSCOPE_REQUIRE_PG") == "1":
-            pytest.fail(
-                "EVENTSCOPE_REQUIRE_PG=1 but EVENTSCOPE_TEST_PG_URL is not set: source .ci/postgres.sh"
-            )
+            pytest.fail("EVENTSCOPE_REQUIRE_PG=1 but EVENTSCOPE_TEST_PG_URL is not set: source .ci/postgres.sh")
         pytest.skip("EVENTSCOPE_TEST_PG_URL is not set (source .ci/postgres.sh to test PostgreSQL)")
     url, admin = _pg_admin()
     name = f"es_test_{uuid.uuid4().hex[:12]}"

@@ -21,9 +21,7 @@ def main() -> None:
     parser.add_argument("--sleep", type=float, default=0.0)
     parser.add_argument("--merge-every", type=int, default=5)
     parser.add_argument("--reverse", action="store_true")
-    parser.add_argument(
-        "--no-final-merge", action="store_true", help="store only: add each article, no merge"
-    )
+    parser.add_argument("--no-final-merge", action="store_true", help="store only: add each article, no merge")
     args = parser.parse_args()
     with open(args.records, encoding="utf-8") as f:
         records = json.load(f)

@@ -74,6 +74,21 @@ def test_same_article_twice_adds_nothing(store):
     assert store.counts() == {"articles": 1, "mentions": 1, "events": 0, "unmerged": 1}
 
 
+def test_a_copy_under_another_id_becomes_a_source(store):
+    article = make_article("orig", url="https://wire.test/1", source="Wire")
+    store.add_article(article, [make_record("orig:0", fatalities=3)])
+    store.merge()
+    copy = make_article("copy", text=article.text, source="Daily Paper", url="https://paper.test/7", published=None)
+    assert store.add_article(copy, []) is False
+    assert store.add_article(copy, []) is False  # a second time: nothing more
+    store.merge()
+    (event,) = store.iter_events()
+    assert event["article_ids"] == ["orig", "copy"]
+    assert event["sources"][1] == {"source": "Daily Paper", "url": "https://paper.test/7", "article_id": "copy"}
+    assert store.counts() == {"articles": 1, "mentions": 1, "events": 1, "unmerged": 0}
+    assert store.has_article(make_article("copy", text="another text altogether"))  # its id is taken
+
+
 def test_resolved_events_are_stored_as_records(store):
     country = Country("Afghanistan", "AF", "AFG", 4, "Caucasus and Central Asia")
     place = Place(1135689, "Kunduz", "P", "PPLA", country, "Kunduz", None, 36.72896, 68.85700)
@@ -119,9 +134,7 @@ def test_event_id_used_by_another_article_is_a_problem(store):
     store.add_article(make_article("a"), [make_record("shared:0")])
     with pytest.raises(InputError, match="already stored for another article"):
         store.add_article(make_article("b"), [make_record("shared:0", article_id="b")])
-    report = store.add_articles_and_mentions(
-        [(make_article("c", origin="in.jsonl:3"), [make_record("shared:0")])]
-    )
+    report = store.add_articles_and_mentions([(make_article("c", origin="in.jsonl:3"), [make_record("shared:0")])])
     assert report.problems and report.problems[0][0] == "in.jsonl:3"
     assert store.counts()["articles"] == 1
 
@@ -239,9 +252,7 @@ def test_nul_in_a_filter_is_refused(corpus_store):
         corpus_store.query_events(EventFilter(text="a\x00b"))
 
 
-@pytest.mark.parametrize(
-    "sort", ["-event_date", "event_date", "-fatalities", "n_articles", "country", "-location"]
-)
+@pytest.mark.parametrize("sort", ["-event_date", "event_date", "-fatalities", "n_articles", "country", "-location"])
 def test_cursor_pagination_walks_every_event_once(corpus_store, sort):
     total = corpus_store.count_events()
     seen, cursor, pages = [], None, 0
@@ -304,9 +315,7 @@ def test_get_event_has_sources_mentions_texts_and_evidence(corpus_store):
 
 
 def test_explain_shows_links_and_near_misses(corpus_store):
-    (event,) = corpus_store.iter_events(
-        EventFilter(country="AFG", event_type="Non-state actor overtakes territory")
-    )
+    (event,) = corpus_store.iter_events(EventFilter(country="AFG", event_type="Non-state actor overtakes territory"))
     explanation = corpus_store.explain(event["event_id"])
     assert len(explanation.members) == 4 and all(d.linked for d in explanation.links)
     assert explanation.near_misses and all(not n.decision.linked for n in explanation.near_misses)

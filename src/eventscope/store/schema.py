@@ -43,6 +43,17 @@ articles = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 
+# Another id under which an already stored article arrived again (the same text or url): a syndicated
+# copy or a re-published record.  It adds no text and no events, but the events list it as a source.
+article_aliases = Table(
+    "article_aliases",
+    metadata,
+    Column("alias_id", String(200), primary_key=True),
+    Column("article_pk", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", Text, nullable=True),
+    Column("url", Text, nullable=True),
+)
+
 # One row per event an article reports (a ResolvedEvent), with the full record and its evidence.
 # event_pk is the merged event it belongs to; NULL until the next merge has placed it.
 mentions = Table(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -53,7 +54,7 @@ from eventscope.merge import (
     mention_from_record,
     merge_records,
 )
-from eventscope.models import Article, ResolvedEvent
+from eventscope.models import Article, ResolvedEvent, SourceRef
 from eventscope.store.base import (
     ALL_EVENTS,
     SORT_FIELDS,
@@ -75,7 +76,7 @@ from eventscope.store.engine import (
     store_error,
     write_transaction,
 )
-from eventscope.store.schema import articles, events, mentions, meta
+from eventscope.store.schema import article_aliases, articles, events, mentions, meta
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,11 @@ class SqlStore:
             return self._find_article(conn, article) is not None
 
     def _find_article(self, conn: Connection, article: Article) -> int | None:
-        same = [articles.c.article_id == article.id, articles.c.content_hash == content_hash(article.text)]
+        same = [
+            articles.c.article_id == article.id,
+            articles.c.content_hash == content_hash(article.text),
+            articles.c.id.in_(select(article_aliases.c.article_pk).where(article_aliases.c.alias_id == article.id)),
+        ]
         uhash = url_hash(article.url)
         if uhash:
             same.append(articles.c.url_hash == uhash)
@@ -222,7 +227,10 @@ class SqlStore:
     def add_article(self, article: Article, events: Sequence[EventLike]) -> bool:
         """Store one article and its event mentions in one transaction; False if it was there already.
 
-        A record whose event id another article already uses raises InputError (the article is skipped).
+        An article already stored under another id (the same text or url: a syndicated copy) adds no
+        text and no mentions, but its id, outlet and url are kept as an alias, so the events of the
+        stored article list it among their sources (they are rebuilt at the next merge).  A record whose
+        event id another article already uses raises InputError (the article is skipped).
         """
         records = [self._mention_record(article, i, e) for i, e in enumerate(events)]
         row = {
@@ -240,7 +248,9 @@ class SqlStore:
         }
         try:
             with self._errors(), write_transaction(self.engine) as conn:
-                if self._find_article(conn, article) is not None:
+                existing = self._find_article(conn, article)
+                if existing is not None:
+                    self._add_alias(conn, existing, article)
                     return False
                 article_pk = conn.execute(insert(articles).values(row)).inserted_primary_key[0]
                 if records:
@@ -254,6 +264,24 @@ class SqlStore:
                 f"{article.origin or article.id}: an event id of this article is already stored for another article"
             ) from None
         return True
+
+    @staticmethod
+    def _add_alias(conn: Connection, article_pk: int, article: Article) -> None:
+        """Keep another id of a stored article, and drop its events so the next merge lists the alias."""
+        own_id = conn.execute(select(articles.c.article_id).where(articles.c.id == article_pk)).scalar_one()
+        known = conn.execute(select(article_aliases.c.alias_id).where(article_aliases.c.alias_id == article.id))
+        if article.id == own_id or known.first() is not None:
+            return
+        conn.execute(
+            insert(article_aliases).values(
+                alias_id=article.id, article_pk=article_pk, source=article.source, url=article.url
+            )  # fmt: skip
+        )
+        stale = select(mentions.c.event_pk).where(mentions.c.article_pk == article_pk, mentions.c.event_pk.is_not(None))
+        stale_pks = sorted(conn.execute(stale).scalars())
+        if stale_pks:
+            conn.execute(update(mentions).where(mentions.c.event_pk.in_(stale_pks)).values(event_pk=None))
+            conn.execute(delete(events).where(events.c.id.in_(stale_pks)))
 
     @staticmethod
     def _mention_record(article: Article, ordinal: int, event: EventLike) -> dict[str, Any]:
@@ -469,9 +497,25 @@ class SqlStore:
         for chunk in _chunks(sorted(pks.values())):
             query = select(mentions.c.mention_id, mentions.c.record).where(mentions.c.id.in_(chunk))
             records.update((mention_id, record) for mention_id, record in conn.execute(query))
+        aliases: dict[str, list[SourceRef]] = {}
+        article_ids = sorted({str(r.get("article_id")) for r in records.values()})
+        for chunk in _chunks(article_ids):
+            query = (
+                select(
+                    articles.c.article_id, article_aliases.c.alias_id, article_aliases.c.source, article_aliases.c.url
+                )
+                .join(articles, articles.c.id == article_aliases.c.article_pk)
+                .where(articles.c.article_id.in_(chunk))
+                .order_by(article_aliases.c.alias_id)
+            )
+            for article_id, alias_id, source, url in conn.execute(query):
+                aliases.setdefault(article_id, []).append(SourceRef(alias_id, source, url))
         event_rows, links = [], []
         for cluster in clusters:
             merged = merge_records([records[m] for m in sorted(cluster)], self.rules)
+            if aliases:
+                extra = [alias for ref in merged.sources for alias in aliases.get(ref.article_id, ())]
+                merged = dataclasses.replace(merged, sources=merged.sources + tuple(extra))
             record = merged.to_record()
             record["n_articles"] = len(merged.article_ids)
             row = {name: record.get(name) for name in _EVENT_FIELDS}

@@ -1,4 +1,4 @@
-"""The first schema: articles, mentions, merged events, store settings.
+"""The first schema: articles and their other ids, mentions, merged events, store settings.
 
 Revision ID: 0001
 Revises:
@@ -29,6 +29,14 @@ def upgrade() -> None:
         sa.Column("n_mentions", sa.Integer, nullable=False),
         sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "article_aliases",
+        sa.Column("alias_id", sa.String(200), primary_key=True),
+        sa.Column("article_pk", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("source", sa.Text, nullable=True),
+        sa.Column("url", sa.Text, nullable=True),
+    )
+    op.create_index("ix_article_aliases_article_pk", "article_aliases", ["article_pk"])
     op.create_table(
         "events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -109,4 +117,5 @@ def downgrade() -> None:
     op.drop_table("store_meta")
     op.drop_table("mentions")
     op.drop_table("events")
+    op.drop_table("article_aliases")
     op.drop_table("articles")
