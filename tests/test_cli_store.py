@@ -135,3 +135,14 @@ def test_ingest_reads_skips_duplicates_and_merges(tmp_path, monkeypatch):
         assert store.counts()["unmerged"] == 0
         third = ingest_module.ingest([str(tmp_path / "all.jsonl")], store, pipeline=lambda: pytest.fail("loaded"))
         assert third.articles_added == 0
+
+
+def test_store_commands_are_documented():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "store.md").read_text()
+    for command in ("ingest", "events", "explain", "export"):
+        assert f"eventscope {command} " in docs
+        assert command in main.commands
+    for option in ("--db", "--country", "--since", "--until", "--type", "--bbox", "--merge-every", "EVENTSCOPE_DB"):
+        assert option in docs
