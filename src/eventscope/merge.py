@@ -283,7 +283,7 @@ def mention_from_record(record: Mapping[str, Any], rules: MergeRules) -> Mention
         for name, inter in (("actor1", "inter1"), ("actor2", "inter2"))
         if record.get(name)
     )
-    day = _to_date(record.get("event_date"))
+    day = as_date(record.get("event_date"))
     lat, lon = record.get("latitude"), record.get("longitude")
     has_point = lat is not None and lon is not None
     return Mention(
@@ -303,7 +303,8 @@ def mention_from_record(record: Mapping[str, Any], rules: MergeRules) -> Mention
     )
 
 
-def _to_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A date from a date or an ISO string (its first ten characters); None otherwise."""
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and value:

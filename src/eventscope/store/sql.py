@@ -49,6 +49,7 @@ from eventscope.merge import (
     LinkGraph,
     Mention,
     MergeRules,
+    as_date,
     explain_event,
     load_merge_rules,
     mention_from_record,
@@ -138,17 +139,6 @@ def url_hash(url: str | None) -> str | None:
     parts = urlsplit(url.strip())
     normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -300,7 +290,7 @@ class SqlStore:
             "ordinal": ordinal,
             "mention_id": record["event_id"],
             "iso3": record.get("iso3") or "",
-            "event_date": _date(record.get("event_date")),
+            "event_date": as_date(record.get("event_date")),
             "time_precision": record.get("time_precision") or 3,
             "event_type": record.get("event_type") or "",
             "sub_event_type": record.get("sub_event_type") or "",
@@ -521,7 +511,7 @@ class SqlStore:
             row = {name: record.get(name) for name in _EVENT_FIELDS}
             row.update(
                 event_id=merged.event_id,
-                event_date=_date(record.get("event_date")),
+                event_date=as_date(record.get("event_date")),
                 fatalities=int(record.get("fatalities") or 0),
                 n_articles=record["n_articles"],
                 record=record,
@@ -671,8 +661,8 @@ class SqlStore:
         return Stats(
             events=total.n,
             fatalities=int(total.dead),
-            by_day=[GroupCount(_date(d).isoformat(), c, int(f)) for d, c, f in by_day],
-            by_day_type=[DayTypeCount(_date(d), t or "", c, int(f)) for d, t, c, f in by_day_type],
+            by_day=[GroupCount(as_date(d).isoformat(), c, int(f)) for d, c, f in by_day],
+            by_day_type=[DayTypeCount(as_date(d), t or "", c, int(f)) for d, t, c, f in by_day_type],
             by_type=sorted((GroupCount(t or "", c, int(f)) for t, c, f in by_type), key=lambda g: (-g.events, g.key)),
             by_country=sorted(
                 (GroupCount(i or "", c, int(f), name) for i, name, c, f in by_country),
