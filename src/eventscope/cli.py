@@ -157,3 +157,6 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], published: str | None, 
         click.echo(f"eventscope: skipped {problem}", err=True)
 # Geolocation commands (geoparse, gazetteer) register themselves on main.
 from eventscope import cli_geo  # noqa: E402,F401
+
+# isort: split
+from eventscope import cli_store  # noqa: E402,F401 - store commands: ingest, events, explain, export

@@ -26,6 +26,16 @@ INTER_NAMES: dict[int, str] = {
 INTER_CODES: dict[str, int] = {name: code for code, name in INTER_NAMES.items()}
 
 
+def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's interaction code: both inter codes, lower first ("12"); a sole actor is X0."""
+    codes = sorted(c for c in (inter1, inter2) if c)
+    if not codes:
+        return None
+    if len(codes) == 1:
+        return codes[0] * 10
+    return codes[0] * 10 + codes[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """The words one field of an event came from: a span of Article.text."""
@@ -193,10 +203,7 @@ class ResolvedEvent:
     @property
     def interaction(self) -> int:
         """ACLED's interaction code: both inter codes, lower first ("12"); a sole actor is X0."""
-        codes = sorted(c for c in (self.actor1.inter, self.actor2.inter if self.actor2 else 0) if c)
-        if len(codes) == 1:
-            return codes[0] * 10
-        return codes[0] * 10 + codes[1]
+        return interaction_code(self.actor1.inter, self.actor2.inter if self.actor2 else None)
 
     @property
     def civilian_targeting(self) -> str:
@@ -244,4 +251,48 @@ class ResolvedEvent:
             "url": self.url,
             "confidence": round(self.confidence, 3),
             "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One article that reports a merged event: its outlet and address."""
+
+    article_id: str
+    source: str | None
+    url: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "url": self.url, "article_id": self.article_id}
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One real event: every report (mention) of it merged, all sources kept.
+
+    `fields` holds the extract record's flat ACLED fields chosen for the event as a whole (see merge.py);
+    evidence spans keep the article they point into, since offsets are per article.
+    """
+
+    event_id: str
+    fields: dict[str, Any]
+    mention_ids: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+    evidence: tuple[tuple[str, Evidence], ...] = ()
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.article_id for s in self.sources))
+
+    def to_record(self) -> dict[str, Any]:
+        """The event as one flat JSON-ready dict: the extract fields plus article_ids and sources."""
+        outlets = dict.fromkeys(s.source for s in self.sources if s.source)
+        return {
+            "event_id": self.event_id,
+            **self.fields,
+            "source": "; ".join(outlets) or None,
+            "article_ids": list(self.article_ids),
+            "sources": [s.to_dict() for s in self.sources],
+            "mention_ids": list(self.mention_ids),
+            "evidence": [{**e.to_dict(), "article_id": a} for a, e in self.evidence],
         }
