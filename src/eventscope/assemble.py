@@ -436,9 +436,9 @@ class Assembler:
         if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
             return False
         head = verb.head
-        if head is not verb and verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl"):
-            if head.lemma_.lower() in m.irrealis_verbs or head.lemma_.lower() in IRREALIS_NOUNS:
-                return False
+        complement = verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl")
+        if head is not verb and complement and head.lemma_.lower() in m.irrealis_verbs | IRREALIS_NOUNS:
+            return False
         if self._is_past(verb):
             return True
         # A participle or infinitive ("quickly seizing", "were shot and killed", "started fighting")
@@ -487,7 +487,7 @@ class Assembler:
             for obj in objects:
                 if obj.i in actor_heads or obj.ent_type_ in ("GPE", "LOC", "FAC", "PERSON", "NORP") or obj.like_num:
                     return False
-                if obj.lemma_.lower() in self.discourse.physical_targets or obj.lower_ in self.discourse.physical_targets:
+                if {obj.lemma_.lower(), obj.lower_} & self.discourse.physical_targets:
                     return False
                 if obj.pos_ == "PRON":
                     return False
@@ -515,10 +515,10 @@ class Assembler:
                     child.lemma_.lower() in TERRITORY_NOUNS or child.ent_type_ in ("GPE", "LOC", "FAC")
                 ):
                     return True
-                if child.dep_ == "prep" and child.lower_ == "of":  # "control of the city"
-                    if any(o.lemma_.lower() in TERRITORY_NOUNS or o.ent_type_ in ("GPE", "LOC", "FAC")
-                           for o in child.children):
-                        return True
+                if child.dep_ == "prep" and child.lower_ == "of" and any(  # "control of the city"
+                    o.lemma_.lower() in TERRITORY_NOUNS or o.ent_type_ in ("GPE", "LOC", "FAC") for o in child.children
+                ):
+                    return True
         return False
 
     def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc, span: Span | None = None) -> bool:
@@ -660,9 +660,7 @@ class Assembler:
                 if c.dep_ == "nsubj" and not passive:
                     subject_seen = True
                     agent = agent or actor_at(c)
-                elif c.dep_ == "nsubjpass":
-                    patient = patient or actor_at(c)
-                elif c.dep_ in ("dobj", "obj"):
+                elif c.dep_ == "nsubjpass" or c.dep_ in ("dobj", "obj"):
                     patient = patient or actor_at(c)
                 elif c.dep_ == "agent":
                     subject_seen = True
@@ -721,10 +719,11 @@ class Assembler:
             if target is not None and target.lemma_.lower() in self.discourse.reporting_verbs:
                 continue
             head_word = target.lemma_.lower() if target is not None else ""
-            jurisdiction = head_word in self.discourse.jurisdiction_heads and head_word in self.discourse.non_event_heads
+            jurisdiction = head_word in self.discourse.jurisdiction_heads & self.discourse.non_event_heads
             if head_word in self.discourse.non_event_heads and not jurisdiction:
                 continue
-            strength = 3 if (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens else 2
+            tied = (target is not None and target.i in clause_tokens) or candidate.root.i in clause_tokens
+            strength = 3 if tied else 2
             if jurisdiction:
                 strength = 1  # "the governor of Donetsk region said...": where, failing anything better
             if qualifier == "km":
@@ -1021,13 +1020,11 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
             # "the northern Afghan city": an adjective; "the Gulf port Umm Qasr": a modifier of a modifier
             seen.update(range(ent.start, ent.end))
             continue
-        if ent.label_ in ("GPE", "LOC", "FAC"):
-            seen.update(range(ent.start, ent.end))
-            yield ent
-        elif ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions:
-            seen.update(range(ent.start, ent.end))
-            yield ent
-        elif ent.label_ in ("ORG", "PERSON") and _framed_as_place(ent, rules):
+        tagged = ent.label_ in ("GPE", "LOC", "FAC")
+        # a nationality is a place only after a place preposition ("fled into Afghan territory")
+        located = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions
+        framed = ent.label_ in ("ORG", "PERSON") and _framed_as_place(ent, rules)
+        if tagged or located or framed:
             seen.update(range(ent.start, ent.end))
             yield ent
     # Proper nouns the model missed: "in Sanarpara", "Waeng district"
@@ -1077,6 +1074,4 @@ def _framed_as_place(span: Span, rules: DiscourseRules, depth: int = 0) -> bool:
             return True
     if root.dep_ == "pobj" and root.head.lower_ in rules.place_prepositions:
         return True
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in rules.place_kinds:
-        return True
-    return False
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in rules.place_kinds

@@ -116,7 +116,9 @@ def find_dateline(text: str, blocks: list[Block]) -> tuple[Evidence | None, int 
     return None, None
 
 
-def find_reference_date(article: Article, blocks: list[Block], rules: DateRules) -> tuple[dt.date | None, Evidence | None]:
+def find_reference_date(
+    article: Article, blocks: list[Block], rules: DateRules
+) -> tuple[dt.date | None, Evidence | None]:
     """The publication date; else a date in the URL; else a full date printed in the article header."""
     if article.published:
         return article.published, None

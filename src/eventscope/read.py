@@ -212,7 +212,8 @@ def _open_binary(path: Path) -> BinaryIO:
 
 def _is_jsonl(path: Path) -> bool:
     suffixes = [s.lower() for s in path.suffixes]
-    return bool(suffixes) and (suffixes[-1] in JSONL_SUFFIXES or suffixes[-2:] in ([".jsonl", ".gz"], [".ndjson", ".gz"]))
+    gzipped = suffixes[-2:] in ([".jsonl", ".gz"], [".ndjson", ".gz"])
+    return bool(suffixes) and (suffixes[-1] in JSONL_SUFFIXES or gzipped)
 
 
 def iter_jsonl(stream: Iterable[bytes], name: str, published: dt.date | None = None) -> Iterator[Article | ReadProblem]:

@@ -20,7 +20,6 @@ from eventscope.geocode.gazetteer import Gazetteer, distance_km
 from eventscope.geocode.geoparse import _country_evidence, document_context, find_toponyms
 from eventscope.geocode.resolve import PlaceContext, resolve_place
 from eventscope.models import (
-    Toponym,
     Actor,
     Country,
     EventDate,
@@ -28,6 +27,7 @@ from eventscope.models import (
     Fatalities,
     ResolvedEvent,
     ResolvedPlace,
+    Toponym,
 )
 from eventscope.nlp.actors import ActorMention
 from eventscope.nlp.analyse import AnalysedDoc
@@ -233,7 +233,9 @@ class EventBuilder:
                 return found, None
         return None, None
 
-    def _nearby_places(self, sentence_index: int, context: PlaceContext, window: int) -> list[tuple[int, ResolvedPlace]]:
+    def _nearby_places(
+        self, sentence_index: int, context: PlaceContext, window: int
+    ) -> list[tuple[int, ResolvedPlace]]:
         """Places the article names within `window` sentences of one, below country level, nearest first."""
         out = []
         for index, toponym in self._toponyms:
@@ -363,9 +365,8 @@ class EventBuilder:
         """An event known only to a country or province takes the one more specific place the story
         names beside it inside that area ("in south Kashmir" ... "a house in Shopian district")."""
         place = group.place
-        if place is None or place.place.feature_code not in ("PCLI", "ADM1") and not place.place.feature_code.startswith(
-            "PCL"
-        ):
+        code = place.place.feature_code if place is not None else ""
+        if place is None or not (code == "ADM1" or code.startswith("PCL")):
             return place
         found: dict[int | None, ResolvedPlace] = {}
         for member in group.members:

@@ -67,7 +67,9 @@ def load_csv(path: Path | str, required: tuple[str, ...]) -> list[tuple[int, dic
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RuleFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#")]
+    lines = [
+        (n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#")
+    ]
     if not lines:
         raise RuleFileError(f"{path.name}: the file has no header row")
     header = next(csv.reader([lines[0][1]]))

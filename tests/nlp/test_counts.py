@@ -8,7 +8,8 @@ from eventscope.nlp.counts import death_toll, parse_quantity
 CASES = [
     ("Officials said at least 25 militants and two policemen had been killed in the fighting.", 27),
     ("Two men were killed and another two critically wounded on Sunday in the strike.", 2),
-    ("The strike initially killed one man and left three others in critical condition, but one of the wounded died.", 2),
+    ("The strike initially killed one man and left three others in critical condition, but one of the wounded died.",
+     2),
     ("The air force targeted a car in the town, killing a local commander and a fellow fighter.", 2),
     ("Warplanes targeted two fighters in the city, killing one and critically wounding the second.", 1),
     ("A missile strike on Wednesday left seven people dead and injured 16.", 7),

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import spacy
 from spacy.language import Language
@@ -167,8 +167,6 @@ class Analyser:
                 sentence.cues = [m for m in matches if span.start <= m.start < span.end]
                 for e in self.dates.find(span.text, reference):
                     shift = block.start + span.start_char
-                    sentence.dates.append(
-                        DateExpression(e.start + shift, e.end + shift, e.text, e.kind, e.date, e.precision, e.background)
-                    )
+                    sentence.dates.append(replace(e, start=e.start + shift, end=e.end + shift))
                 sentences.append(sentence)
         return AnalysedDoc(text, docs, sentences)

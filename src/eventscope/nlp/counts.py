@@ -133,9 +133,9 @@ def count_phrase(noun: Token, rules: NumberRules) -> Count | None:
     if noun.pos_ == "PROPN" and noun.ent_type_ == "PERSON":
         return Count(1, 1, 1, False, noun.left_edge.i, noun.i + 1)
     dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
-    if dets & {"a", "an", "another", "one"} or (noun.tag_ in ("NN", "NNP") and dets & {"the", "his", "her", "their"}):
-        if noun.tag_ in ("NN", "NNP") and lemma not in NOT_VICTIMS:
-            return Count(1, 1, 1, False, noun.left_edge.i, noun.i + 1)
+    singular = noun.tag_ in ("NN", "NNP") and lemma not in NOT_VICTIMS
+    if singular and dets & {"a", "an", "another", "one", "the", "his", "her", "their"}:
+        return Count(1, 1, 1, False, noun.left_edge.i, noun.i + 1)
     if noun.tag_ in ("NNS", "NNPS") and lemma not in NOT_VICTIMS:
         n = rules.plural_unspecified
         return Count(n, n, n, True, noun.i, noun.i + 1)
