@@ -220,18 +220,28 @@ class Assembler:
         mentions: list[EventMention] = []
         salient_groups: list[ActorMention] = []
         previous_actors: list[ActorMention] = []
+        # Pages often print the lead twice (a teaser, then the story): a sentence ending as an earlier
+        # one did is the same sentence, reported once.
+        seen_tails: set[str] = set()
         for sentence in analysed.sentences:
             doc = sentence.span.doc
             if id(doc) not in actor_cache:
                 actor_cache[id(doc)] = self.actors.find(doc)
             actors = [a for a in actor_cache[id(doc)] if sentence.span.start <= a.head < sentence.span.end]
             actors = [self._resolve_anaphor(a, salient_groups) for a in actors]
-            if sentence.block.kind == "body":
-                for mention in self._mentions(sentence, actors, previous_actors):
+            tail = _tail_key(sentence.text)
+            repeated = tail is not None and tail in seen_tails
+            if tail is not None:
+                seen_tails.add(tail)
+            if sentence.block.kind == "body" and not repeated:
+                found = self._mentions(sentence, actors, previous_actors)
+                for mention in found:
                     mentions.append(mention)
                     for actor in (mention.agent, mention.patient):
                         if actor is not None and actor.role == "named" and not actor.as_modifier:
                             salient_groups.append(actor)
+                if not found and mentions:
+                    self._lend_place(sentence, mentions[-1])
             previous_actors = [a for a in actors if not a.as_modifier] or previous_actors
         self._inherit_dates(analysed, mentions)
         return mentions
@@ -280,6 +290,20 @@ class Assembler:
         return ActorMention(actor.start, actor.end, actor.head, "named", actor.text, latest.groups, None, False)
 
     # -- sentence level ---------------------------------------------------------------------
+
+    def _lend_place(self, sentence: Sentence, mention: EventMention) -> None:
+        """'Security forces made a tactical retreat from Nerkh district': a sentence telling how the
+        last event unfolded (a withdrawal, a handover) without being one names where it happened."""
+        if sentence.index - mention.sentence.index > 2:
+            return
+        support = [c for c in sentence.cues if c.label in SUPPORT_CUES]
+        if not support or not all(self._is_realis(sentence.span.doc[c.start:c.end].root) for c in support):
+            return
+        for candidate in self._place_candidates(sentence, support):
+            place = candidate.mention
+            if place.qualifier != "from" and not place.container:
+                place.strength = min(place.strength, 2)
+                mention.places.append(place)
 
     def _mentions(self, sentence: Sentence, actors: list[ActorMention],
                   previous_actors: list[ActorMention]) -> list[EventMention]:
@@ -887,6 +911,12 @@ class Assembler:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _tail_key(text: str) -> str | None:
+    """The last 80 letters and digits of a long sentence, to spot a repeated one."""
+    letters = "".join(ch for ch in text.lower() if ch.isalnum())
+    return letters[-80:] if len(letters) >= 60 else None
 
 
 def _governing_verb(token: Token) -> Token | None:
