@@ -334,24 +334,22 @@ class Assembler:
                previous_actors: list[ActorMention]) -> EventMention | None:
         span = sentence.span
         doc = span.doc
-        labels = {a.label for a in anchors} | support
-        # "overran the city", "the province fell": what was taken is ground, not people
-        territory = self._patient_is_territory(anchors, doc)
-        agent, patient = self._arguments(doc, anchors, actors, previous_actors, territory)
-        agent_class, patient_class = role_class(agent), role_class(patient)
-        if territory and patient_class in ("none", "civilians", "state"):
-            patient, patient_class = None, "territory"
+        cue_labels = {a.label for a in anchors} | support
         present = {role_class(a) for a in actors if not a.as_modifier} - {"none"}
-        if "protest" in labels:
+        if "protest" in cue_labels:
             present.add("protesters")  # "mass protests erupted": a protest has protesters
-        labels |= self._derived_labels(labels, agent_class, patient_class, present)
-        if self._figurative_object(anchors, doc, actors):
-            labels.add("abstract_target")
-        if not territory and self._takes_an_object(anchors, doc, actors):
-            labels.add("takes_object")
-        rule = self.rules.classify(labels, agent_class, patient_class, present)
-        if rule is None:
+        reading = self._reading(doc, anchors, cue_labels, present, actors, previous_actors)
+        if reading is None:
             return None
+        # Another cue of the sentence may tell more of the same kind of event: "police shot dead five
+        # protesters as demonstrators stormed parliament" is a riot, as ACLED's hierarchy reads it.
+        for anchor in anchors:
+            other = self._reading(doc, [anchor], cue_labels, present, actors, previous_actors)
+            if other is not None and _family(other[0]) == _family(reading[0]) and (
+                self.rules.rank(other[0].sub_event_type) < self.rules.rank(reading[0].sub_event_type)
+            ):
+                reading = other
+        rule, agent, patient, agent_class, patient_class, labels = reading
         date = self._attached_date(sentence, anchors)
         if date is not None and date.background:
             return None
@@ -366,6 +364,27 @@ class Assembler:
             places=places, date=date, toll=toll,
             anaphoric=self._is_anaphoric(anchors, doc, span),
         )
+
+    def _reading(self, doc: Doc, anchors: list[TermMatch], cue_labels: set[str], present: set[str],
+                 actors: list[ActorMention], previous_actors: list[ActorMention]) -> tuple | None:
+        """(rule, agent, patient, agent class, patient class, labels) for the cues read around these
+        anchors, or None when no event-type rule applies."""
+        # "overran the city", "the province fell": what was taken is ground, not people
+        territory = self._patient_is_territory(anchors, doc)
+        agent, patient = self._arguments(doc, anchors, actors, previous_actors, territory)
+        agent_class, patient_class = role_class(agent), role_class(patient)
+        if territory and patient_class in ("none", "civilians", "state"):
+            patient, patient_class = None, "territory"
+        labels = set(cue_labels)
+        labels |= self._derived_labels(labels, agent_class, patient_class, present)
+        if self._figurative_object(anchors, doc, actors):
+            labels.add("abstract_target")
+        if not territory and self._takes_an_object(anchors, doc, actors):
+            labels.add("takes_object")
+        rule = self.rules.classify(labels, agent_class, patient_class, present)
+        if rule is None:
+            return None
+        return rule, agent, patient, agent_class, patient_class, labels
 
     def _split_by_place(self, doc: Doc, anchors: list[TermMatch], candidates: list[PlaceCandidate]
                         ) -> list[tuple[list[TermMatch], list[PlaceMention], set[int] | None]]:
@@ -676,6 +695,15 @@ class Assembler:
                 verb = root.head  # "launched an attack", "came under attack", "killed in an attack"
                 if root.dep_ == "nsubj":
                     return agent, patient, True
+            elif agent is None and root.dep_ in ("pobj", "conj", "appos"):
+                # "launched waves of drones and missiles at Odesa": the verb whose object holds the noun
+                governing = _governing_verb(root)
+                if governing is not None and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") and root in c.subtree for c in governing.children
+                ):
+                    subject = next((c for c in governing.children if c.dep_ == "nsubj"), None)
+                    if subject is not None:
+                        return actor_at(subject), patient, True
         if verb is not None:
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
             # "the bomb was planted": a passive without "by" hides its agent; the sentence does not name it
@@ -857,7 +885,8 @@ class Assembler:
             dated = [e for e in group if e.date is not None or e.background]
             if dated:
                 recent = [e for e in dated if not e.background]
-                return min(recent or dated, key=lambda e: e.precision)
+                # "overnight on Sunday": the day named beats the day implied
+                return min(recent or dated, key=lambda e: (e.precision, DATE_KIND_RANK.get(e.kind, 9)))
             if group:
                 return group[0]
         return None
@@ -911,6 +940,18 @@ class Assembler:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+FAMILY_OF_TYPE = {"Battles": "violence", "Explosions/Remote violence": "violence",
+                  "Violence against civilians": "violence", "Protests": "crowd", "Riots": "crowd",
+                  "Strategic developments": "strategic"}
+
+
+def _family(rule: EventRule) -> str:
+    return FAMILY_OF_TYPE[rule.event_type]
+
+
+DATE_KIND_RANK = {"iso": 0, "slash": 0, "mdy": 0, "dmy": 0, "weekday": 1, "ago": 2, "relative": 3}
 
 
 def _tail_key(text: str) -> str | None:
@@ -1043,7 +1084,9 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
-        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root) or (
+        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root) or _names_a_kind(
+            ent.root, rules
+        ) or (
             ent.root.dep_ == "poss" and ent.root.head.lower_ not in rules.place_kinds
             and ent.root.head.pos_ != "PROPN"
         ):  # "New Delhi's stripping of autonomy": the government, not a place
@@ -1085,6 +1128,15 @@ def _kind_word_with(span: Span, rules: DiscourseRules) -> bool:
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in rules.place_kinds:
             return True
     return False
+
+
+def _names_a_kind(token: Token, rules: DiscourseRules) -> bool:
+    """'Tuareg rebels', 'Kabul police': a name modifying a noun that is no place word names a kind of
+    thing or people, not where something happened."""
+    head = token.head
+    return token.dep_ in ("compound", "nmod") and head is not token and head.pos_ == "NOUN" and (
+        head.lower_ not in rules.place_kinds and head.lemma_.lower() not in rules.place_kinds
+    )
 
 
 def _modifies_modifier(token: Token) -> bool:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
+from eventscope.assemble import FAMILY_OF_TYPE as FAMILIES
 from eventscope.assemble import EventMention, PlaceMention, role_class
 from eventscope.geocode.gazetteer import Gazetteer, distance_km
 from eventscope.geocode.geoparse import _country_evidence, document_context, find_toponyms
@@ -36,14 +37,6 @@ from eventscope.rules import packaged_yaml
 
 log = logging.getLogger(__name__)
 
-FAMILIES = {
-    "Battles": "violence",
-    "Explosions/Remote violence": "violence",
-    "Violence against civilians": "violence",
-    "Protests": "crowd",
-    "Riots": "crowd",
-    "Strategic developments": "strategic",
-}
 # Two resolved places closer than this are the same place for one report.
 SAME_PLACE_KM = 5.0
 # How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
@@ -399,8 +392,14 @@ class EventBuilder:
         return EventDate(reference, 2, analysed.clean.reference_evidence)
 
     def _fatalities(self, members: list[Placed]) -> Fatalities:
-        """Most conservative figure among reports of the same deaths, plus deaths reported as additional."""
-        base, additive, evidence = [], [], []
+        """Deaths of one event from all its sentences, the way a careful coder adds them up.
+
+        Within one group of victims (militants, soldiers, civilians, "people") reports of the same
+        deaths are alternatives: the lowest figure is taken, plus deaths reported as additional ("also",
+        "another", "more"). Different groups add up ("15 insurgents ... two soldiers were killed"),
+        unless a figure for people in general is larger: that one is the total."""
+        reports: list[tuple[frozenset[str], int, int, bool]] = []  # (victim classes, value, high, additive)
+        evidence: list[Evidence] = []
         zero = None
         for item in members:
             mention = item.mention
@@ -412,18 +411,30 @@ class EventBuilder:
                 zero = zero or spans
                 continue
             words = {t.lower_ for s, e in toll.spans for t in mention.doc[max(s - 2, 0):e + 1]}
-            (additive if words & ADDITIVE_WORDS and base else base).append(toll)
+            classes = frozenset(_victim_class(mention, i) for i, _ in toll.victims) or frozenset({"people"})
+            reports.append((classes, toll.value, toll.high, bool(words & ADDITIVE_WORDS)))
             for span in spans:  # nested figures ("two policemen" inside "25 militants and two...") once
                 if not any(e.start <= span.start and span.end <= e.end for e in evidence):
                     evidence = [e for e in evidence if not (span.start <= e.start and e.end <= span.end)]
                     evidence.append(span)
-        if not base and not additive:
+        if not reports:
             return Fatalities(0, 0, 0, zero is not None, tuple(zero or ()))
-        precise = [t for t in base if not t.vague] or base
-        best = min((t.value for t in precise), default=0) + sum(t.value for t in additive)
-        low = min((t.low for t in precise), default=0) + sum(t.low for t in additive)
-        high = max((t.high for t in precise), default=0) + sum(t.high for t in additive)
-        return Fatalities(best, min(low, best), max(high, best), True, tuple(evidence))
+        best = high = 0
+        for cluster in _overlapping(reports):
+            # the same victims reported alike: the lowest figure; a figure for people in general
+            # against one for soldiers: the general one is the total
+            by_kind: dict[frozenset[str], list[tuple[int, int, bool]]] = {}
+            for classes, value, top, more in cluster:
+                by_kind.setdefault(classes, []).append((value, top, more))
+            totals = []
+            for values in by_kind.values():
+                base = [v for v, _, more in values if not more] or [values[0][0]]
+                extra = sum(v for v, _, more in values if more) if len(values) > 1 else 0
+                tops = [t for _, t, more in values if not more] or [values[0][1]]
+                totals.append((min(base) + extra, max(tops) + extra))
+            best += max(t[0] for t in totals)
+            high += max(t[1] for t in totals)
+        return Fatalities(best, best, max(high, best), True, tuple(evidence))
 
     # -- actors -----------------------------------------------------------------------------
 
@@ -562,6 +573,37 @@ def _entry_on(groups, day: dt.date | None, text: str = ""):
     valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
              and (g.valid_to is None or day <= g.valid_to)]
     return (valid or [None])[0]
+
+
+def _overlapping(reports: list) -> list[list]:
+    """Death reports clustered by the victims they name: reports sharing a victim group (people in
+    general share with every group) may tell the same deaths; clusters apart are different deaths."""
+    clusters: list[list] = []
+    for report in reports:
+        classes = report[0]
+        touching = [c for c in clusters if any(_share(classes, other[0]) for other in c)]
+        merged = [report] + [r for c in touching for r in c]
+        clusters = [c for c in clusters if not any(c is t for t in touching)] + [merged]
+    return clusters
+
+
+def _share(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a & b) or "people" in a or "people" in b
+
+
+def _victim_class(mention: EventMention, index: int | None) -> str:
+    """Which group a counted victim belongs to: state, armed, civilians, or people in general."""
+    if index is None:
+        return "people"
+    token = mention.doc[index]
+    heads = {token.i} | {o.i for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children}
+    for actor in mention.actors:
+        if actor.head in heads:
+            role = role_class(actor)
+            if actor.role == "people" or role == "none":
+                return "people"
+            return role
+    return "people"
 
 
 def _km(a: ResolvedPlace, b: ResolvedPlace) -> float:

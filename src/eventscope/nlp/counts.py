@@ -47,6 +47,8 @@ class DeathToll:
     vague: bool
     zero_stated: bool
     spans: tuple[tuple[int, int], ...]  # token spans (doc indices) of the evidence
+    # (token index of the victim noun, count): who the deaths were, for summing across sentences
+    victims: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ def death_toll(sentence: Span, rules: NumberRules | None = None, scope: set[int]
             vague=all(c.vague for c in values),
             zero_stated=False,
             spans=tuple(spans),
+            victims=tuple((i, c.value) for i, c in counted.items()),
         )
     for pattern in rules.no_deaths:
         match = pattern.search(sentence.text)
