@@ -28,7 +28,9 @@ from eventscope.rules import packaged_yaml
 log = logging.getLogger(__name__)
 
 # Cues that can anchor a mention; the others only colour one (withdrawal, strikes by workers).
-SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike"})
+SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike", "operation"})
+# "after two days of looting that followed the shooting of protesters": what came before the news
+PRIOR_PREPOSITIONS = frozenset({"after", "following", "before", "since", "prior"})
 WEAPON_CUES = frozenset({"air", "shelling", "ied", "suicide", "grenade", "chemical"})
 # Cues whose direct object may be the place struck or taken.
 TARGET_CUES = frozenset({"take_territory", "regain_territory", "shelling", "air", "attack", "strike"})
@@ -319,7 +321,8 @@ class Assembler:
         ):
             return []
         doc = span.doc
-        actors = [a for a in actors if not self._is_reporter(doc[a.head])]
+        prior = _prior_tokens(span, self.discourse)
+        actors = [a for a in actors if not self._is_reporter(doc[a.head]) and a.head not in prior]
         support = {c.label for c in sentence.cues if c.label in SUPPORT_CUES and not self._in_metaphor(c, metaphors)}
         candidates = self._place_candidates(sentence, anchors, actors)
         mentions = []
@@ -449,12 +452,21 @@ class Assembler:
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
         verb = _governing_verb(token)
-        # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal
-        for word in token.ancestors:
-            if verb is not None and word == verb:
+        # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal;
+        # "after days of looting": what came before the news
+        for word in [token, *token.ancestors]:
+            if verb is not None and word == verb and word is not token:
                 break
             if word.lemma_.lower() in IRREALIS_NOUNS:
                 return False
+            if word.dep_ == "pobj" and word.head.lower_ in PRIOR_PREPOSITIONS and token.pos_ != "VERB" and not (
+                word is token and _definite(token) and token.lemma_.lower() in self.discourse.event_anaphors
+            ):  # ("after the clash, two bodies were found" is about the clash itself)
+                return False
+        if verb is not None and verb.dep_ == "relcl" and any(
+            a.dep_ == "pobj" and a.head.lower_ in PRIOR_PREPOSITIONS for a in verb.ancestors
+        ):
+            return False
         if verb is None:
             return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
         # "the province has seen attacks": a noun under a verb of general experience is no incident
@@ -952,6 +964,22 @@ def _family(rule: EventRule) -> str:
 
 
 DATE_KIND_RANK = {"iso": 0, "slash": 0, "mdy": 0, "dmy": 0, "weekday": 1, "ago": 2, "relative": 3}
+
+
+def _prior_tokens(span: Span, rules: DiscourseRules) -> set[int]:
+    """Tokens of phrases that tell what came before the news ("after two days of looting that
+    followed the shooting of protesters"); "after the clash" is the event itself and stays."""
+    prior: set[int] = set()
+    for token in span:
+        if token.dep_ == "pobj" and token.head.lower_ in PRIOR_PREPOSITIONS and not (
+            _definite(token) and token.lemma_.lower() in rules.event_anaphors
+        ):
+            prior.update(t.i for t in token.subtree)
+    return prior
+
+
+def _definite(token: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in token.children)
 
 
 def _tail_key(text: str) -> str | None:

@@ -287,8 +287,10 @@ class EventBuilder:
         groups: list[Group] = []
         crowd_events = any(p.family == "crowd" for p in placed)
         for item in placed:
-            if crowd_events and item.mention.rule.sub_event_type == "Attack" and item.mention.agent_class == "state":
-                # state forces attacking people where a crowd gathered: the protest's policing
+            if crowd_events and item.mention.rule.sub_event_type == "Attack" and item.mention.agent_class in (
+                "state", "none"
+            ):
+                # people shot by the police, or by no one named, where a crowd gathered: the protest's policing
                 item.family = "crowd"
                 deadly = item.mention.toll is not None and item.mention.toll.value > 0
                 item.mention.rule = self.rules.first(

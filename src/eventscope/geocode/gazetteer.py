@@ -229,8 +229,11 @@ class Gazetteer:
                 skel = skeleton(text, self.rules)
                 if len(skel) < MIN_SKELETON:
                     continue
-                for (pid,) in self._query("SELECT place FROM name WHERE cc=? AND skel=?", (cc, skel)):
-                    keep(pid, SCORE_SKELETON, "skeleton", stripped)
+                words = _content_words(fold(text), self.rules)
+                for pid, matched in self._query("SELECT place, key FROM name WHERE cc=? AND skel=?", (cc, skel)):
+                    # a transliteration keeps its words: "Bon Keller" is not "Bengaluru"
+                    if _content_words(matched, self.rules) == words:
+                        keep(pid, SCORE_SKELETON, "skeleton", stripped)
         places = self._places_by_ids(list(found))
         out = [PlaceMatch(places[pid], *found[pid]) for pid in found if pid in places]
         out.sort(key=lambda m: (-m.score, -m.place.population, m.place.name))
@@ -298,6 +301,11 @@ class Gazetteer:
             if distance_km(place.latitude, place.longitude, lat, lon) <= max_km:
                 return self._places_by_ids([pid]).get(pid)
         return None
+
+
+def _content_words(folded: str, rules: ToponymRules) -> int:
+    """How many words a folded name has, leaving out articles ("al", "el") and hyphens."""
+    return len([w for w in folded.replace("-", " ").split() if w not in rules.articles])
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
