@@ -112,6 +112,8 @@ class PlaceMention:
     surely_place: bool = False
     # The area another place of the sentence lies in ("in Zamfara" after "Kango village").
     container: bool = False
+    # "in the capital": the capital of the country the story is in.
+    capital: bool = False
 
 
 @dataclass(slots=True)
@@ -459,13 +461,9 @@ class Assembler:
                 break
             if word.lemma_.lower() in IRREALIS_NOUNS:
                 return False
-            if word.dep_ == "pobj" and word.head.lower_ in PRIOR_PREPOSITIONS and token.pos_ != "VERB" and not (
-                word is token and _definite(token) and token.lemma_.lower() in self.discourse.event_anaphors
-            ):  # ("after the clash, two bodies were found" is about the clash itself)
+            if token.pos_ != "VERB" and _is_prior(word, self.discourse):
                 return False
-        if verb is not None and verb.dep_ == "relcl" and any(
-            a.dep_ == "pobj" and a.head.lower_ in PRIOR_PREPOSITIONS for a in verb.ancestors
-        ):
+        if verb is not None and verb.dep_ == "relcl" and any(_is_prior(a, self.discourse) for a in verb.ancestors):
             return False
         if verb is None:
             return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
@@ -508,10 +506,13 @@ class Assembler:
         return False
 
     def _is_past(self, verb: Token) -> bool:
-        """Past tense, present perfect or passive past: 'killed', 'have overrun', 'were killed'."""
+        """Past tense, present perfect or passive past: 'killed', 'have overrun', 'were killed'.
+        'has been fighting' is a state of affairs, not an incident."""
         if verb.tag_ == "VBD":
             return True
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+        if verb.tag_ == "VBG" and aux & {"has", "have", "'ve"} and "been" in aux:
+            return False
         return bool(aux & PAST_AUX)
 
     def _derived_labels(self, labels: set[str], agent: str, patient: str, present: set[str]) -> set[str]:
@@ -640,7 +641,8 @@ class Assembler:
         """'police say', 'according to officials': who told the story, not who took part."""
         head = token.head
         if token.dep_ == "nsubj" and head.lemma_.lower() in self.discourse.reporting_verbs:
-            return True
+            # "claimed responsibility" is no report: the claimant owns the act
+            return not any(c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in head.children)
         return token.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according"
 
     def _arguments_of(self, root: Token, by_head: dict[int, ActorMention],
@@ -682,6 +684,13 @@ class Assembler:
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             return None, actor_at(subject) if subject is not None else None, False
         if verb is None:
+            claim = _governing_verb(root)
+            if claim is not None and claim.lemma_.lower() == "claim" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in claim.children
+            ):
+                # "Islamic State claimed responsibility for the attack": the claimant did it
+                subject = next((c for c in claim.children if c.dep_ == "nsubj"), None)
+                return (actor_at(subject) if subject is not None else None), None, True
             # a noun cue: "Israeli strike", "Taliban attack", "attack by gunmen", "attack on police"
             for c in root.children:
                 if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in by_head:
@@ -800,6 +809,19 @@ class Assembler:
             mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
                                    qualifier, strength, surely)
             found.append(PlaceCandidate(candidate, target, mention))
+        # "stormed the prison in the capital": the country's capital, named or not
+        for token in sentence.span:
+            located = token.dep_ == "pobj" and token.head.lower_ in self.discourse.place_prepositions
+            if token.lower_ == "capital" and located and _definite(token):
+                named = [c for c in token.children if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN"]
+                regional = any(c.lemma_.lower() in ("provincial", "regional", "state") for c in token.children)
+                if not named and not regional:
+                    verb = _governing_verb(token)
+                    tied = verb is not None and verb.i in clause_tokens
+                    start = sentence.offset + token.idx
+                    place = PlaceMention(token.text, start, start + len(token.text), None, 3 if tied else 2,
+                                         surely_place=True, capital=True)
+                    found.append(PlaceCandidate(sentence.span.doc[token.i:token.i + 1], token.head, place))
         # a place that lies in another the sentence names is surely a place, known or not; the other
         # is where it lies, not where things happened
         for candidate in found:
@@ -971,11 +993,22 @@ def _prior_tokens(span: Span, rules: DiscourseRules) -> set[int]:
     followed the shooting of protesters"); "after the clash" is the event itself and stays."""
     prior: set[int] = set()
     for token in span:
-        if token.dep_ == "pobj" and token.head.lower_ in PRIOR_PREPOSITIONS and not (
-            _definite(token) and token.lemma_.lower() in rules.event_anaphors
-        ):
+        if _is_prior(token, rules):
             prior.update(t.i for t in token.subtree)
     return prior
+
+
+PRIOR_SPANS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades"})
+
+
+def _is_prior(token: Token, rules: DiscourseRules) -> bool:
+    """'before the vote', 'after two days of looting', 'following weeks of clashes': an earlier time.
+    'after a gun battle' or 'after the clash' tells how the event itself went, and is not."""
+    if token.dep_ != "pobj" or token.head.lower_ not in PRIOR_PREPOSITIONS:
+        return False
+    if token.head.lower_ in ("before", "prior"):
+        return True
+    return token.lemma_.lower() in PRIOR_SPANS or token.lower_ in PRIOR_SPANS
 
 
 def _definite(token: Token) -> bool:

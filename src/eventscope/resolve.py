@@ -91,6 +91,18 @@ class Group:
     def dates(self) -> set[dt.date]:
         return {m.explicit_date for m in self.members if m.explicit_date is not None}
 
+    def accepts_date(self, item: Placed) -> bool:
+        """Same day; a date known only to the week or month fits any day of it."""
+        if item.explicit_date is None or not self.dates:
+            return True
+        for member in self.members:
+            if member.explicit_date is None:
+                continue
+            slack = {1: 0, 2: 7, 3: 31}[max(member.mention.date.precision, item.mention.date.precision)]
+            if abs((member.explicit_date - item.explicit_date).days) <= slack:
+                return True
+        return False
+
 
 class EventBuilder:
     """Groups an article's mentions into events and gives every field its ACLED form."""
@@ -160,6 +172,15 @@ class EventBuilder:
         return context
 
     def _resolve(self, place: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
+        if place.capital:
+            # "in the capital": the capital of the country the story is in
+            top = context.likeliest_country()
+            country = self.gaz.country_place(top) if top else None
+            if country is None:
+                return None
+            capital = self.gaz.capital(country)
+            evidence = Evidence("location", place.text, place.start, place.end)
+            return ResolvedPlace(capital, capital.name, 1, evidence)
         return resolve_place(self.gaz, place.text, context, place.qualifier, place.start, place.end)
 
     def _place_all(self, analysed: AnalysedDoc, mentions: list[EventMention], context: PlaceContext) -> list[Placed]:
@@ -188,6 +209,12 @@ class EventBuilder:
             elif resolved is None:
                 resolved = current or focus
             else:
+                dateline = context.dateline
+                if resolved.place.feature_code.startswith("PCL") and dateline is not None and (
+                    dateline.country.iso2 == resolved.place.country.iso2 and dateline.feature_class == "P"
+                ):
+                    # "gangs attacked Haiti's prisons", filed from Port-au-Prince: the dateline town, near
+                    resolved = ResolvedPlace(dateline, dateline.name, 2, resolved.evidence)
                 context.add_place(resolved.place, 1.0)
                 current = resolved
             family = FAMILIES[mention.rule.event_type]
@@ -302,7 +329,7 @@ class EventBuilder:
                 # a sentence pointing back ("after the clash two bodies were found") joins the last event
                 if not item.mention.anaphoric and not any(m.family == item.family for m in group.members):
                     continue
-                if item.explicit_date is not None and group.dates and item.explicit_date not in group.dates:
+                if not group.accepts_date(item):
                     continue
                 placeless = all(m.place_inherited for m in group.members)
                 if item.place_inherited or item.mention.anaphoric or placeless or self._same_place(
@@ -444,6 +471,10 @@ class EventBuilder:
                day: dt.date | None, event_type: str, exclude: str | None) -> tuple[Actor | None, Evidence | None]:
         ordered = [winner] + [m for m in members if m is not winner]
         crowd = event_type in ("Protests", "Riots")
+        # A group the report names for the event ("Islamic State claimed the attack") stands for the
+        # unnamed "gunmen" or "suicide bomber" another sentence gives.
+        named = [m.mention.agent for m in ordered if m.mention.agent is not None and m.mention.agent.role == "named"
+                 and role_class(m.mention.agent) == "armed"]
         for source in sources:
             if source == "none":
                 return None, None
@@ -464,6 +495,8 @@ class EventBuilder:
                 for candidate in candidates:
                     if role_class(candidate) == "none":
                         continue
+                    if source == "agent" and candidate.role == "armed_nonstate" and named:
+                        candidate = named[0]
                     actor = self.acled_actor(candidate, country, day, crowd)
                     if actor is not None and actor.name != exclude:
                         return actor, mention.span_evidence(source, candidate.start, candidate.end)
