@@ -71,6 +71,7 @@ class ModalityRules:
     legal_terms: frozenset[str]
     metaphors: TermMatcher
     sport_terms: frozenset[str]
+    rehearsals: frozenset[str]
 
 
 def _words(data: dict, key: str) -> frozenset[str]:
@@ -96,6 +97,7 @@ def modality_rules() -> ModalityRules:
     return ModalityRules(
         _words(d, "modal_aux"), _words(d, "irrealis_verbs"), _words(d, "generic_verbs"),
         _words(d, "conditional_marks"), _words(d, "legal_terms"), metaphors, _words(d, "sport_terms"),
+        _words(d, "rehearsals"),
     )
 
 
@@ -232,7 +234,7 @@ class Assembler:
             if id(doc) not in actor_cache:
                 actor_cache[id(doc)] = self.actors.find(doc)
             actors = [a for a in actor_cache[id(doc)] if sentence.span.start <= a.head < sentence.span.end]
-            actors = [self._resolve_anaphor(a, salient_groups) for a in actors]
+            actors = [self._resolve_anaphor(a, salient_groups, actors) for a in actors]
             tail = _tail_key(sentence.text)
             repeated = tail is not None and tail in seen_tails
             if tail is not None:
@@ -280,9 +282,16 @@ class Assembler:
             sport += sum(1 for t in sentence.span if t.lower_ in self.modality.sport_terms)
         return sport >= 8 and sport > 3 * violence
 
-    def _resolve_anaphor(self, actor: ActorMention, salient: list[ActorMention]) -> ActorMention:
-        """'militants' after 'the Taliban overran...': the group already named as an actor."""
-        if actor.role != "armed_nonstate" or not salient:
+    def _resolve_anaphor(self, actor: ActorMention, salient: list[ActorMention],
+                         sentence_actors: list[ActorMention] = ()) -> ActorMention:
+        """'militants' after 'the Taliban overran...': the group already named as an actor; 'its
+        fighters' after 'the Arakan Army said': the group the sentence names before them."""
+        if actor.role != "armed_nonstate":
+            return actor
+        owner = self._possessive_owner(actor, sentence_actors)
+        if owner is not None:
+            return ActorMention(actor.start, actor.end, actor.head, "named", actor.text, owner.groups, None, False)
+        if not salient:
             return actor
         head = actor.text.split()[-1].lower().rstrip("s")
         if head not in self.discourse.group_anaphors:
@@ -292,6 +301,14 @@ class Assembler:
             return actor
         latest = salient[-1]
         return ActorMention(actor.start, actor.end, actor.head, "named", actor.text, latest.groups, None, False)
+
+    def _possessive_owner(self, actor: ActorMention, sentence_actors: list[ActorMention]) -> ActorMention | None:
+        """The named group 'its'/'their' points to: the nearest one named before in the sentence."""
+        words = actor.text.lower().split()
+        if not words or words[0] not in ("its", "their"):
+            return None
+        before = [a for a in sentence_actors if a.role == "named" and a.end <= actor.start]
+        return before[-1] if before else None
 
     # -- sentence level ---------------------------------------------------------------------
 
@@ -322,6 +339,8 @@ class Assembler:
             {a.label for a in anchors} & {"arrest"}
         ):
             return []
+        if any(t.lemma_.lower() in self.modality.rehearsals and t.dep_ not in ("compound", "amod") for t in span):
+            return []  # "a live-fire exercise", "a missile test": rehearsals of force are no events
         doc = span.doc
         prior = _prior_tokens(span, self.discourse)
         actors = [a for a in actors if not self._is_reporter(doc[a.head]) and a.head not in prior]
@@ -453,6 +472,10 @@ class Assembler:
 
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
+        if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and token.head is not token:
+            token = token.head  # "Russian shelling hit a hospital": a gerund used as a noun
+            verb = _governing_verb(token)
+            return verb is None or self._clause_is_realis(verb, depth=0)
         verb = _governing_verb(token)
         # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal;
         # "after days of looting": what came before the news
@@ -672,7 +695,8 @@ class Assembler:
                 return in_phrase[0]
             return self._country_forces(token) if token.dep_ in ("nsubj", "pobj") else None
 
-        verb = root if root.pos_ in ("VERB", "AUX") else None
+        nominal = root.tag_ == "VBG" and root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")  # "Russian shelling"
+        verb = root if root.pos_ in ("VERB", "AUX") and not nominal else None
         if verb is not None and verb.lemma_.lower() == "fall":
             # "the city fell to the Taliban": the taker is the object of "to", the subject is ground
             for c in verb.children:
@@ -823,8 +847,10 @@ class Assembler:
                                          surely_place=True, capital=True)
                     found.append(PlaceCandidate(sentence.span.doc[token.i:token.i + 1], token.head, place))
         # a place that lies in another the sentence names is surely a place, known or not; the other
-        # is where it lies, not where things happened
+        # is where it lies, not where things happened; so is a country named beside other places
         for candidate in found:
+            if len(found) > 1 and self.actors.country(candidate.span.text) is not None:
+                candidate.mention.container = True
             if any(o is not candidate and _contains(o, candidate) for o in found):
                 candidate.mention.surely_place = True
             if any(o is not candidate and _contains(candidate, o) for o in found):
@@ -900,7 +926,7 @@ class Assembler:
         doc = sentence.span.doc
         roots = [doc[a.start:a.end].root for a in anchors]
         verbs = [(_governing_verb(r) or r) for r in roots]
-        attached, loose = [], []
+        attached, loose, reported = [], [], []
         for expression in sentence.dates:
             span = doc.char_span(expression.start - sentence.offset, expression.end - sentence.offset,
                                  alignment_mode="expand")
@@ -915,7 +941,12 @@ class Assembler:
                 attached.append(expression)
             elif head.lemma_.lower() not in self.discourse.reporting_verbs and not self._is_stamp(expression, sentence):
                 loose.append(expression)
-        for group in (attached, loose):
+            elif head.lemma_.lower() in self.discourse.reporting_verbs:
+                reported.append(expression)
+        # "the group said on Tuesday that its fighters had captured...": when nothing else dates the
+        # event, the day it was told, to the week
+        reported = [replace(e, precision=max(e.precision, 2)) for e in reported if e.date is not None]
+        for group in (attached, loose, reported):
             dated = [e for e in group if e.date is not None or e.background]
             if dated:
                 recent = [e for e in dated if not e.background]
@@ -1062,8 +1093,9 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 
 # Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
 # Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
-CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge",
-                            "district", "province", "state", "region", "county",
+CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge", "'s", "’s",
+                            "district", "province", "state", "region", "county", "township", "municipality",
+                            "division", "governorate", "oblast", "prefecture", "department", "commune",
                             "eastern", "western", "northern", "southern", "central", "north", "south", "east",
                             "west", "neighbouring", "neighboring", "nearby", "restive", "border"})
 
@@ -1077,8 +1109,9 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
         return True
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
-    return 0 < len(between) <= 7 and between[0].lower_ in ("in", ",") and all(
-        t.lower_ in CONTAINER_GLUE for t in between
+    # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"
+    return 0 < len(between) <= 8 and between[0].lower_ in ("in", ",") and all(
+        t.lower_ in CONTAINER_GLUE or t.ent_type_ == "GPE" for t in between
     )
 
 

@@ -232,26 +232,37 @@ class EventBuilder:
         places = sorted(mention.places, key=lambda p: -p.strength)
         spots = [p for p in places if not p.container]
         areas = [p for p in places if p.container]
+        known_areas = [a for a in (self._resolve_area(area, context) for area in areas) if a is not None]
         for spot in spots:
             found = resolve(spot)
+            if found is not None and known_areas and not all(self._contains(a, found) for a in known_areas):
+                found = None  # "Myebon township in Rakhine state" is not a Maubin elsewhere
             if found is not None:
                 return found, None
             if not spot.surely_place:
                 continue
-            # "Kango village in Maru district": the village the gazetteer lacks, at its district
-            for other in areas + [p for p in spots if p is not spot]:
-                base = resolve(other)
+            # "Kango village in Maru district": the village the gazetteer lacks, at its district (the
+            # most specific area it lies in), else at another place of the sentence
+            areas_first = sorted(known_areas, key=lambda a: a.geo_precision if a.place.feature_code != "PCLI" else 9)
+            others = (resolve(p) for p in spots if p is not spot)
+            for base in [*areas_first, *others]:
                 if base is not None:
                     kept = ResolvedPlace(base.place, spot.text, max(base.geo_precision, 2),
                                          Evidence("location", spot.text, spot.start, spot.end))
                     named_here[spot.text.lower()] = kept
                     return kept, None
             return None, spot
-        for area in areas:
-            found = resolve(area)
-            if found is not None:
-                return found, None
+        for area in known_areas:
+            return area, None
         return None, None
+
+    def _resolve_area(self, area: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
+        """A place another lies in is an area first: "Guaruja, on the coast of Sao Paulo" is the state."""
+        if area.qualifier is None and not area.capital:
+            found = resolve_place(self.gaz, area.text, context, "region", area.start, area.end)
+            if found is not None and found.place.feature_class == "A":
+                return found
+        return self._resolve(area, context)
 
     def _nearby_places(
         self, sentence_index: int, context: PlaceContext, window: int
