@@ -235,7 +235,7 @@ class Assembler:
                 actor_cache[id(doc)] = self.actors.find(doc)
             actors = [a for a in actor_cache[id(doc)] if sentence.span.start <= a.head < sentence.span.end]
             actors = [self._resolve_anaphor(a, salient_groups, actors) for a in actors]
-            tail = _tail_key(sentence.text)
+            tail = _tail_key(sentence.text) if sentence.block.kind == "body" else None
             repeated = tail is not None and tail in seen_tails
             if tail is not None:
                 seen_tails.add(tail)

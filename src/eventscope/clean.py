@@ -78,8 +78,24 @@ def split_blocks(text: str, rules: BoilerplateRules | None = None) -> list[Block
             kind = "caption"
         else:
             kind = "body"
-        blocks.append(Block(start, end, kind))
+        blocks.append(_drop_leading_stamp(text, Block(start, end, kind)))
     return _label_headline(text, blocks)
+
+
+# A time stamp pasted before the first words of a page ("date 2021-05-12 The Taliban have..."):
+# not prose, and it misleads the parser.
+LEADING_STAMP = re.compile(
+    r"^(?:(?:date|published|updated|posted|last updated)\s*:?\s*)?"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*[-–|:]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _drop_leading_stamp(text: str, block: Block) -> Block:
+    match = LEADING_STAMP.match(text[block.start : block.end])
+    if match and match.end() < block.end - block.start:
+        return replace(block, start=block.start + match.end())
+    return block
 
 
 def _label_headline(text: str, blocks: list[Block]) -> list[Block]:

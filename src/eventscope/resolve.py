@@ -110,6 +110,9 @@ class EventBuilder:
     def __init__(self, gazetteer: Gazetteer, event_rules: EventRules | None = None) -> None:
         self.gaz = gazetteer
         self.rules = event_rules or load_event_rules()
+        # Per article, set by build(): its state forces are mostly police; its place names by sentence.
+        self._police_story = False
+        self._toponyms: list[tuple[int, Toponym]] = []
 
     # -- public -----------------------------------------------------------------------------
 
@@ -117,6 +120,9 @@ class EventBuilder:
         if not mentions:
             return []
         context = self._context(analysed, mentions)
+        # Which force an article's unspecific "security forces" most likely are: the one it names most.
+        kinds = [a.role for m in mentions for a in m.actors if a.role in ("state_police", "state_military")]
+        self._police_story = kinds.count("state_police") > kinds.count("state_military")
         placed = self._place_all(analysed, mentions, context)
         groups = self._group(placed)
         events = []
@@ -133,7 +139,7 @@ class EventBuilder:
         document evidence over every block, the body weighted over headlines and captions), the
         countries of its actors, and the dateline."""
         context = PlaceContext()
-        self._toponyms: list[tuple[int, Toponym]] = []  # (sentence index, toponym) of body prose
+        self._toponyms = []  # (sentence index, toponym) of body prose
         starts = {(s.block_index, s.span.start_char): s.index for s in analysed.sentences}
         for block_index, (block, doc) in enumerate(analysed.docs):
             weight = 1.0 if block.kind == "body" else 0.5
@@ -508,6 +514,11 @@ class EventBuilder:
                         continue
                     if source == "agent" and candidate.role == "armed_nonstate" and named:
                         candidate = named[0]
+                    patient = winner.mention.patient
+                    if source == "armed" and candidate.role == "armed_nonstate" and patient is not None and (
+                        patient.role == "named" and role_class(patient) == "armed"
+                    ):
+                        continue  # "two militants of JeM were killed": the militants are JeM, not its foe
                     actor = self.acled_actor(candidate, country, day, crowd)
                     if actor is not None and actor.name != exclude:
                         return actor, mention.span_evidence(source, candidate.start, candidate.end)
@@ -555,7 +566,9 @@ class EventBuilder:
         if mention.role in ("state_military", "state_police", "state_generic"):
             force_country = mention.country or event_country
             force_label = _country_label(force_country)
-            police = mention.role == "state_police" or (mention.role == "state_generic" and crowd)
+            police = mention.role == "state_police" or (
+                mention.role == "state_generic" and (crowd or self._police_story)
+            )
             name = f"{'Police' if police else 'Military'} Forces of {force_label}"
             foreign = force_country is not None and event_country is not None and force_country.iso3 != iso3
             return Actor(name, 8 if foreign else 1, force_country.iso3 if force_country else None)
