@@ -32,6 +32,8 @@ SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike", "ope
 # "after two days of looting that followed the shooting of protesters": what came before the news
 PRIOR_PREPOSITIONS = frozenset({"after", "following", "before", "since", "prior"})
 WEAPON_CUES = frozenset({"air", "shelling", "ied", "suicide", "grenade", "chemical"})
+# Cue words an accident shares with an attack: "explosion", "blast".
+ACCIDENT_PRONE_TERMS = frozenset({"explosion", "blast", "explode", "detonation", "explosive", "explosives"})
 # Cues whose direct object may be the place struck or taken.
 TARGET_CUES = frozenset({"take_territory", "regain_territory", "shelling", "air", "attack", "strike"})
 # Cues that tell what an event did to people, not what kind of event it was.
@@ -72,6 +74,7 @@ class ModalityRules:
     metaphors: TermMatcher
     sport_terms: frozenset[str]
     rehearsals: frozenset[str]
+    accidents: frozenset[str]
 
 
 def _words(data: dict, key: str) -> frozenset[str]:
@@ -97,7 +100,7 @@ def modality_rules() -> ModalityRules:
     return ModalityRules(
         _words(d, "modal_aux"), _words(d, "irrealis_verbs"), _words(d, "generic_verbs"),
         _words(d, "conditional_marks"), _words(d, "legal_terms"), metaphors, _words(d, "sport_terms"),
-        _words(d, "rehearsals"),
+        _words(d, "rehearsals"), _words(d, "accidents"),
     )
 
 
@@ -312,6 +315,16 @@ class Assembler:
 
     # -- sentence level ---------------------------------------------------------------------
 
+    def _accidental(self, span: Span, anchors: list[TermMatch]) -> bool:
+        """'A gas explosion at a factory killed 12', 'a bus crash killed five': deaths and blasts with
+        an accident's words and nothing of an attack."""
+        words = {t.lemma_.lower() for t in span} | {t.lower_ for t in span}
+        if not words & self.modality.accidents:
+            return False
+        harmless = {"kill", "injure", "ied"}
+        return all(a.label in harmless and a.term in ACCIDENT_PRONE_TERMS or a.label in ("kill", "injure")
+                   for a in anchors)
+
     def _lend_place(self, sentence: Sentence, mention: EventMention) -> None:
         """'Security forces made a tactical retreat from Nerkh district': a sentence telling how the
         last event unfolded (a withdrawal, a handover) without being one names where it happened."""
@@ -341,6 +354,8 @@ class Assembler:
             return []
         if any(t.lemma_.lower() in self.modality.rehearsals and t.dep_ not in ("compound", "amod") for t in span):
             return []  # "a live-fire exercise", "a missile test": rehearsals of force are no events
+        if self._accidental(span, anchors):
+            return []
         doc = span.doc
         prior = _prior_tokens(span, self.discourse)
         actors = [a for a in actors if not self._is_reporter(doc[a.head]) and a.head not in prior]

@@ -365,6 +365,12 @@ class EventBuilder:
     def _event(self, analysed: AnalysedDoc, group: Group, context: PlaceContext) -> ResolvedEvent | None:
         article = analysed.article
         members = group.members
+        if all(m.mention.weak for m in members) and not any(
+            m.mention.patient_class in ("state", "armed") for m in members
+        ):
+            # only deaths nobody is said to have caused ("12 people were killed"), of civilians: a crash,
+            # a fire, a disease as likely as an attack; an event needs someone to have done it
+            return None
         strong = [m for m in members if not m.mention.weak] or members
         winner = min(strong, key=lambda m: (self.rules.rank(m.mention.rule.sub_event_type), m.mention.sentence.index))
         rule = winner.mention.rule
