@@ -49,16 +49,6 @@ DIRECTION_AREAS = {
 }
 # How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
 NEARBY_SENTENCES = 2
-# "southern Lebanon" -> Lebanon's "South" governorate, where a country has an area so named.
-DIRECTION_AREAS = {
-    "south": ("South", "Southern", "South Governorate", "Southern Region", "Southern Province"),
-    "north": ("North", "Northern", "North Governorate", "Northern Region", "Northern Province"),
-    "east": ("East", "Eastern", "Eastern Region", "Eastern Province"),
-    "west": ("West", "Western", "Western Region", "Western Province"),
-    "central": ("Central", "Centre", "Center", "Central Region", "Central Province"),
-}
-# How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
-NEARBY_SENTENCES = 2
 # "The incident occurred just east of X": a place stated for an event already reported refines its
 # place when it is this close.
 STATED_PLACE_KM = 50.0
