@@ -363,6 +363,11 @@ class Assembler:
             return []
         doc = span.doc
         prior = _prior_tokens(span, self.discourse)
+        named = {i for a in actors if a.role == "named" for i in range(a.start, a.end)}
+        # "Tigray People's Liberation Front": a word of a group's name is no cue
+        anchors = [a for a in anchors if not set(range(a.start, a.end)) <= named]
+        if not anchors:
+            return []
         actors = [a for a in actors if not self._is_reporter(doc[a.head]) and a.head not in prior]
         support = {c.label for c in sentence.cues if c.label in SUPPORT_CUES and not self._in_metaphor(c, metaphors)}
         candidates = self._place_candidates(sentence, anchors, actors)
@@ -388,11 +393,16 @@ class Assembler:
         # Another cue of the sentence may tell more of the same kind of event: "police shot dead five
         # protesters as demonstrators stormed parliament" is a riot, as ACLED's hierarchy reads it.
         for anchor in anchors:
-            other = self._reading(doc, [anchor], cue_labels, present, actors, previous_actors)
-            if other is not None and _family(other[0]) == _family(reading[0]) and (
-                self.rules.rank(other[0].sub_event_type) < self.rules.rank(reading[0].sub_event_type)
-            ):
-                reading = other
+            readings = [self._reading(doc, [anchor], cue_labels, present, actors, previous_actors)]
+            if anchor.label not in OUTCOME_CUES | {"attack", "strike", "clash"}:
+                # a defining cue read alone: "recaptured Palmyra, backed by air strikes" is a recapture
+                readings.append(self._reading(doc, [anchor], {anchor.label} | support, present, actors,
+                                              previous_actors))
+            for other in readings:
+                if other is not None and _family(other[0]) == _family(reading[0]) and (
+                    self.rules.rank(other[0].sub_event_type) < self.rules.rank(reading[0].sub_event_type)
+                ):
+                    reading = other
         rule, agent, patient, agent_class, patient_class, labels = reading
         date = self._attached_date(sentence, anchors)
         if date is not None and date.background:
@@ -522,6 +532,8 @@ class Assembler:
                 return False
         if verb is not None and verb.dep_ == "relcl" and any(_is_prior(a, self.discourse) for a in verb.ancestors):
             return False
+        if verb is not None and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in ("after", "before"):
+            return False  # "raped women after taking control of the area": what came first
         if verb is None:
             return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
         # "the province has seen attacks": a noun under a verb of general experience is no incident
