@@ -13,6 +13,8 @@ from eventscope.models import Article, ResolvedEvent
 # Event records as ResolvedEvent.to_record() gives them are accepted wherever events are.
 EventLike = ResolvedEvent | Mapping[str, Any]
 
+# min_lon, min_lat, max_lon, max_lat in degrees; min_lon > max_lon crosses the antimeridian.
+BBox = tuple[float, float, float, float]
 SORT_FIELDS = ("event_date", "fatalities", "n_articles", "country", "event_type", "location")
 
 
@@ -28,7 +30,7 @@ class EventFilter:
     admin1: str | None = None
     actor: str | None = None  # part of actor1, actor2 or an associated actor's name
     min_fatalities: int | None = None
-    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    bbox: BBox | None = None
     text: str | None = None  # part of the notes, location, admin1, country or an actor's name
 
 
@@ -86,6 +88,31 @@ class Stats:
         for row in out["by_day_type"]:
             row["day"] = row["day"].isoformat()
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """One located event, with just what a map draws and labels."""
+
+    event_id: str
+    latitude: float
+    longitude: float
+    event_type: str
+    sub_event_type: str
+    fatalities: int
+    event_date: dt.date | None
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """The located events in one cell of a latitude-longitude grid, for a map of many events."""
+
+    latitude: float  # the mean position of its events
+    longitude: float
+    events: int
+    fatalities: int
+    by_type: dict[str, int]  # events per event type
 
 
 @dataclass(slots=True)
@@ -162,6 +189,18 @@ class Store(Protocol):
     def get_event(self, event_id: str) -> EventDetail | None: ...
 
     def stats(self, filters: EventFilter = ALL_EVENTS) -> Stats: ...
+
+    def event_points(
+        self, filters: EventFilter = ALL_EVENTS, limit: int = 2000, within: BBox | None = None
+    ) -> list[MapPoint]:
+        """Up to `limit` located events (in no particular order), inside the box `within` when given."""
+        ...
+
+    def event_grid(
+        self, filters: EventFilter = ALL_EVENTS, cell: float = 1.0, within: BBox | None = None
+    ) -> list[GridCell]:
+        """The located events counted per grid cell of `cell` degrees, inside the box `within` when given."""
+        ...
 
     def explain(self, event_id: str) -> Explanation | None:
         """Why the event's mentions were merged, and why nearby mentions were not."""

@@ -59,17 +59,21 @@ from eventscope.models import Article, ResolvedEvent, SourceRef
 from eventscope.store.base import (
     ALL_EVENTS,
     SORT_FIELDS,
+    BBox,
     DayTypeCount,
     EventDetail,
     EventFilter,
     EventLike,
+    GridCell,
     GroupCount,
     IngestReport,
+    MapPoint,
     MergeReport,
     Page,
     Stats,
 )
 from eventscope.store.engine import (
+    cell_index,
     database_url,
     describe,
     lock_for_merge,
@@ -670,6 +674,53 @@ class SqlStore:
             ),
         )
 
+    def event_points(
+        self, filters: EventFilter = ALL_EVENTS, limit: int = 2000, within: BBox | None = None
+    ) -> list[MapPoint]:
+        """Up to `limit` located events (in no particular order), inside the box `within` when given."""
+        c = events.c
+        where = [*_conditions(filters), *_located(within)]
+        query = select(c.event_id, c.latitude, c.longitude, c.event_type, c.sub_event_type, c.fatalities,
+                       c.event_date, c.location).where(*where).limit(limit)  # fmt: skip
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            MapPoint(r.event_id, r.latitude, r.longitude, r.event_type or "", r.sub_event_type or "", r.fatalities,
+                     as_date(r.event_date), r.location)  # fmt: skip
+            for r in rows
+        ]
+
+    def event_grid(
+        self, filters: EventFilter = ALL_EVENTS, cell: float = 1.0, within: BBox | None = None
+    ) -> list[GridCell]:
+        """The located events counted per grid cell of `cell` degrees, inside the box `within` when given."""
+        if not cell > 0:
+            raise InputError(f"a grid cell must be more than 0 degrees, not {cell}")
+        c = events.c
+        # Shifted to be non-negative, so that truncation is the floor on every backend.
+        row_key = cell_index((c.latitude + 90.0) / cell).label("gy")
+        col_key = cell_index((c.longitude + 180.0) / cell).label("gx")
+        query = (
+            select(row_key, col_key, c.event_type, func.count().label("n"), func.sum(c.fatalities).label("dead"),
+                   func.sum(c.latitude).label("lat"), func.sum(c.longitude).label("lon"))  # fmt: skip
+            .where(*_conditions(filters), *_located(within))
+            .group_by(row_key, col_key, c.event_type)
+        )
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        cells: dict[tuple[int, int], list[Any]] = {}
+        for r in rows:
+            acc = cells.setdefault((r.gy, r.gx), [0, 0, 0.0, 0.0, {}])
+            acc[0] += r.n
+            acc[1] += int(r.dead or 0)
+            acc[2] += float(r.lat)
+            acc[3] += float(r.lon)
+            acc[4][r.event_type or ""] = r.n
+        return [
+            GridCell(round(lat / n, 4), round(lon / n, 4), n, dead, dict(sorted(types.items(), key=lambda t: -t[1])))
+            for (n, dead, lat, lon, types) in (cells[k] for k in sorted(cells))
+        ]
+
     def explain(self, event_id: str) -> Explanation | None:
         """Why the event's mentions were merged, and why nearby mentions were not."""
         window = self.rules.window_days
@@ -744,6 +795,12 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
         columns = (c.notes, c.location, c.admin1, c.country, c.actor1, c.actor2)
         out.append(or_(*(col.icontains(f.text, autoescape=True) for col in columns)))
     return out
+
+
+def _located(within: BBox | None) -> list[ColumnElement[bool]]:
+    """Events with coordinates, inside the box (min_lon, min_lat, max_lon, max_lat) when one is given."""
+    located = [events.c.latitude.is_not(None), events.c.longitude.is_not(None)]
+    return located + (_conditions(EventFilter(bbox=within)) if within else [])
 
 
 def _encode_cursor(sort: str, value: Any, event_id: str) -> str:
