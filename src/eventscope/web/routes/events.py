@@ -17,7 +17,7 @@ ERRORS = {400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 EventId = Annotated[str, Path(max_length=64, description="A merged event's id, e.g. AFG-16b6c9ee8e.")]
 
 
-@router.get("", response_model=EventPage, responses=ERRORS)
+@router.get("", response_model=EventPage, response_model_exclude_unset=True, responses=ERRORS)
 def list_events(
     store: StoreDep,
     settings: SettingsDep,
