@@ -31,8 +31,9 @@ function cssClass(field) {
   return (FIELDS[field] || [null, "ev-other"])[1];
 }
 
-// The text split at every evidence boundary: plain runs as text nodes, covered runs as <mark>s, and a
-// label before each span's first character.  Overlapping spans nest visually (the mark lists all).
+// The text split at every evidence boundary: plain runs as text nodes, covered runs as <mark>s.  The
+// run where a span begins names its field(s) in data-starts and shows a label (CSS ::before, so the
+// article's own text, as copied or read by textContent, stays exactly the article's).
 export function highlight(text, spans) {
   const fragment = document.createDocumentFragment();
   const valid = spans.filter(
@@ -46,23 +47,22 @@ export function highlight(text, spans) {
   const points = [...cuts].sort((a, b) => a - b);
   for (let i = 0; i < points.length - 1; i += 1) {
     const [a, b] = [points[i], points[i + 1]];
-    const starting = valid
-      .filter((s) => s.start === a)
-      .sort((x, y) => FIELD_ORDER.indexOf(x.field) - FIELD_ORDER.indexOf(y.field));
-    for (const s of starting) {
-      fragment.append(el("span", { class: `ev-label ${cssClass(s.field)}`, "data-field": s.field, text: label(s.field) }));
-    }
-    const covering = valid.filter((s) => s.start <= a && s.end >= b);
     const run = text.slice(a, b);
+    const covering = valid.filter((s) => s.start <= a && s.end >= b);
     if (!covering.length) {
       fragment.append(document.createTextNode(run));
       continue;
     }
     const fields = [...new Set(covering.map((s) => s.field))];
+    const starting = [...new Set(valid.filter((s) => s.start === a).map((s) => s.field))].sort(
+      (x, y) => FIELD_ORDER.indexOf(x) - FIELD_ORDER.indexOf(y),
+    );
     const innermost = covering.reduce((x, y) => (y.end - y.start < x.end - x.start ? y : x));
     const mark = el("mark", {
       class: `ev ${cssClass(innermost.field)}${fields.length > 1 ? " ev-multi" : ""}`,
       "data-fields": fields.join(" "),
+      "data-starts": starting.length ? starting.join(" ") : null,
+      "data-label": starting.length ? [...new Set(starting.map(label))].join(" · ") : null,
       title: fields.map(label).join(", "),
     });
     mark.textContent = run;
@@ -192,7 +192,7 @@ export class EventView {
   }
 
   jump(field) {
-    const mark = this.panel.querySelector(`.ev-label[data-field="${CSS.escape(field)}"]`);
+    const mark = this.panel.querySelector(`mark[data-starts~="${CSS.escape(field)}"]`);
     if (!mark) return;
     mark.scrollIntoView({ block: "center", behavior: "smooth" });
     mark.classList.remove("flash");

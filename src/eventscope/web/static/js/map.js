@@ -38,7 +38,12 @@ export class MapView {
     this.marks = svg("g", { class: "marks" });
     this.root.append(this.land, this.marks);
     container.append(this.root);
-    this.reload = debounce(() => this.load(), 200);
+    const load = debounce(() => this.load(), 200);
+    // data-state is "loading" from the moment a reload is due until its events are drawn.
+    this.reload = () => {
+      this.container.dataset.state = "loading";
+      load();
+    };
     this.bindGestures();
     new ResizeObserver(() => this.resize()).observe(container);
     this.resize();
@@ -147,6 +152,7 @@ export class MapView {
     const cell = Math.min(45, Math.max(0.01, CLUSTER_PIXELS / this.scale));
     const params = { ...this.filters, cell: cell.toPrecision(3) };
     if (this.fitted) params.view = this.visibleBox();
+    this.container.dataset.state = "loading";
     this.container.setAttribute("aria-busy", "true");
     const layer = await this.latest.run((signal) => getJSON("/api/map", params, signal));
     if (layer === undefined) return;
@@ -161,6 +167,7 @@ export class MapView {
       }
     }
     this.drawMarks();
+    this.container.dataset.state = "ready";
   }
 
   select(eventId) {
