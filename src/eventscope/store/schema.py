@@ -129,6 +129,10 @@ events = Table(
     Index("ix_events_type_date", "event_type", "event_date"),
     Index("ix_events_fatalities", "fatalities"),
     Index("ix_events_point", "latitude", "longitude"),
+    # Covering indexes for stats: counts and fatalities by day and type, and by country, read from the
+    # index alone (the rows, with their records, are many times larger).
+    Index("ix_events_day_type_fatalities", "event_date", "event_type", "fatalities"),
+    Index("ix_events_country_fatalities", "iso3", "country", "fatalities"),
 )
 
 # Store-wide settings: the merge rules version the events were merged with.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -29,7 +32,16 @@ came from.  Every list, stats, map and export request takes the same filters.  E
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     """The web app over an open store; the caller keeps the store open while the app runs."""
     settings = (settings or Settings()).checked()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Requests run on worker threads; no more at once than the store's connection pool can serve
+        # (SQLAlchemy's default: 5 + 10 overflow), so that none waits for a connection and times out.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="eventscope",
         version=__version__,
         description=DESCRIPTION,

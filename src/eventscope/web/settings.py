@@ -32,6 +32,9 @@ class Settings:
     cache_seconds: float = 5.0
     # The largest page GET /api/events returns.
     max_page_size: int = 500
+    # Requests served at once (worker threads); the others queue.  More than the cores gains little,
+    # and more than the store's connection pool (15) would make requests wait for connections.
+    threads: int = 8
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -60,6 +63,8 @@ class Settings:
         for origin in self.cors_origins:
             if origin == "*" or not origin.startswith(("http://", "https://")):
                 raise InputError(f"CORS origin {origin!r}: give a full origin such as http://localhost:3000, not '*'")
+        if not 1 <= self.threads <= 15:
+            raise InputError(f"threads: {self.threads} is not between 1 and 15 (the store's connection pool)")
         if not self.allowed_hosts:
             raise InputError("no allowed host names: give at least one, or '*' for any")
         return self

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from eventscope.web.deps import CacheDep, FilterDep, SettingsDep, StoreDep, parse_bbox
+from eventscope.web.responses import json_response
 from eventscope.web.schemas import ErrorResponse, MapLayer
 
 router = APIRouter(prefix="/api/map", tags=["map"])
@@ -21,7 +22,7 @@ def get_map(
     filters: FilterDep,
     view: Annotated[str | None, Query(max_length=100, description="The visible box, as bbox.")] = None,
     cell: Annotated[float, Query(gt=0.001, le=90, description="Grid cell size in degrees when events are many.")] = 2.0,
-) -> MapLayer:
+) -> Response:
     """The located events in view: each one when there are at most map_max_points, else counts per cell."""
     within = parse_bbox(view, "view")
 
@@ -35,4 +36,4 @@ def get_map(
         cells = store.event_grid(filters, cell, within)
         return {"mode": "grid", "cell": cell, "points": [], "cells": [dataclasses.asdict(c) for c in cells]}
 
-    return cache.get(("map", filters, within, cell), layer)
+    return json_response(cache.get(("map", filters, within, cell), lambda: json_response(layer()).body))
