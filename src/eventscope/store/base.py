@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from eventscope.merge import Explanation
@@ -84,10 +84,22 @@ class Stats:
     by_country: list[GroupCount]  # key: ISO3, label: country name
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for row in out["by_day_type"]:
-            row["day"] = row["day"].isoformat()
-        return out
+        """JSON-ready; built field by field (dataclasses.asdict deep-copies, slow for years of days)."""
+
+        def groups(rows: list[GroupCount]) -> list[dict[str, Any]]:
+            return [{"key": g.key, "events": g.events, "fatalities": g.fatalities, "label": g.label} for g in rows]
+
+        return {
+            "events": self.events,
+            "fatalities": self.fatalities,
+            "by_day": groups(self.by_day),
+            "by_day_type": [
+                {"day": r.day.isoformat(), "event_type": r.event_type, "events": r.events, "fatalities": r.fatalities}
+                for r in self.by_day_type
+            ],
+            "by_type": groups(self.by_type),
+            "by_country": groups(self.by_country),
+        }
 
 
 @dataclass(frozen=True, slots=True)

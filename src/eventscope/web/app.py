@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from eventscope import __version__
 from eventscope.store import Store
-from eventscope.web.cache import AggregateCache
+from eventscope.web.cache import ResponseCache
 from eventscope.web.errors import install_error_handlers
 from eventscope.web.routes import articles, events, export, map, meta, pages, stats
 from eventscope.web.security import SecurityMiddleware
@@ -52,7 +52,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.cache = AggregateCache(settings.cache_seconds)
+    app.state.cache = ResponseCache(settings.cache_seconds)
     app.state.pipeline = None
     install_error_handlers(app)
     for module in (events, stats, map, export, articles, meta, pages):

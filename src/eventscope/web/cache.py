@@ -9,7 +9,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 
-class AggregateCache:
+class ResponseCache:
     """Values by key for `seconds` (0: no caching), at most `size` of them, safe across threads.
 
     Requests that miss the same key at once wait for the first one's query instead of each running it.

@@ -17,7 +17,7 @@ from fastapi import Depends, Header, Query, Request
 from eventscope.ingest import Extractor, load_default_pipeline
 from eventscope.store import EventFilter, Store
 from eventscope.store.base import BBox
-from eventscope.web.cache import AggregateCache
+from eventscope.web.cache import ResponseCache
 from eventscope.web.errors import ApiError
 from eventscope.web.settings import TOKEN_ENV, Settings
 
@@ -32,7 +32,7 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_cache(request: Request) -> AggregateCache:
+def get_cache(request: Request) -> ResponseCache:
     return request.app.state.cache
 
 
@@ -111,5 +111,5 @@ def event_filter(
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-CacheDep = Annotated[AggregateCache, Depends(get_cache)]
+CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 FilterDep = Annotated[EventFilter, Depends(event_filter)]

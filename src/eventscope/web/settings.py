@@ -28,7 +28,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     # The map gets at most this many single events; more are counted per grid cell on the server.
     map_max_points: int = 2000
-    # Aggregates (stats, map cells) are cached this long; an ingest through the API clears the cache.
+    # Responses to the same list, stats or map request are reused this long (an ingest through the API
+    # clears them; one by another process shows after at most this long).
     cache_seconds: float = 5.0
     # The largest page GET /api/events returns.
     max_page_size: int = 500
