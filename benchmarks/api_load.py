@@ -10,10 +10,11 @@ process (as a user would), and runs closed-loop clients on 127.0.0.1: each of th
 HTTP/1.1 connection open and sends its next request as soon as the last one is answered, for --seconds.
 Requests cycle through filters a dashboard sends (country, type, dates, sorting, a second page).
 
-Scenarios: `list` (GET /api/events, 50 a page), `list+search` (with a text search, which no index helps),
-`stats` (GET /api/stats, served from the app's aggregate cache after the first request of each filter)
-and `stats, no cache` (the server started with EVENTSCOPE_CACHE_SECONDS=0: every request runs the SQL).
-The load generator shares the machine's cores with the server, so the figures are a floor.
+Scenarios: `list` (GET /api/events, 50 a page, 12 different requests), `list+search` (with a text or
+actor search, which no index helps) and `stats` (GET /api/stats, 8 filters), each twice: with the app's
+response cache (5 s, the default: after the first request of each, the others reuse it) and with
+EVENTSCOPE_CACHE_SECONDS=0 (every request runs its SQL).  The load generator shares the machine's cores
+with the server, so the figures are a floor.
 """
 
 from __future__ import annotations
@@ -78,11 +79,11 @@ def event_count(url: str) -> int:
 
 
 @contextmanager
-def served(url: str, cache: bool):
+def served(url: str, cache: bool, workers: int):
     """`eventscope serve` on a free port in another process; yields its base URL."""
     env = {**os.environ, "EVENTSCOPE_CACHE_SECONDS": "5" if cache else "0"}
     command = [sys.executable, "-c", "from eventscope.cli import main; main()", "-q", "serve", "--db", url,
-               "--port", "0"]  # fmt: skip
+               "--port", "0", "--workers", str(workers)]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         base = None
@@ -176,17 +177,18 @@ def run_scenario(label: str, base: str, paths: list[str], clients: int, seconds:
         print(f"    {error}")
 
 
-def bench(label: str, url: str, clients: int, seconds: float) -> None:
-    print(f"{label}: {event_count(url):,} events, {clients} concurrent clients, {seconds:.0f} s a scenario")
+def bench(label: str, url: str, clients: int, seconds: float, workers: int) -> None:
+    print(f"{label}: {event_count(url):,} events, {clients} concurrent clients, {seconds:.0f} s a scenario, "
+          f"{workers} server process{'es' if workers > 1 else ''}")  # fmt: skip
     lists = ["/api/events?" + urlencode({**f, "limit": 50}) for f in LIST_FILTERS]
     searches = ["/api/events?" + urlencode({**f, "limit": 50}) for f in SEARCH_FILTERS]
     stats = ["/api/stats?" + urlencode(f) if f else "/api/stats" for f in STATS_FILTERS]
-    with served(url, cache=True) as base:
-        run_scenario("list", base, lists + asyncio.run(second_pages(base)), clients, seconds)
-        run_scenario("list+search", base, searches, clients, seconds)
-        run_scenario("stats", base, stats, clients, seconds)
-    with served(url, cache=False) as base:
-        run_scenario("stats, no cache", base, stats, clients, seconds)
+    for cache in (True, False):
+        suffix = "" if cache else ", no cache"
+        with served(url, cache=cache, workers=workers) as base:
+            run_scenario("list" + suffix, base, lists + asyncio.run(second_pages(base)), clients, seconds)
+            run_scenario("list+search" + suffix, base, searches, clients, seconds)
+            run_scenario("stats" + suffix, base, stats, clients, seconds)
 
 
 def fresh_pg_database(url: str):
@@ -212,7 +214,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each scenario")
     parser.add_argument("--keep", metavar="PATH", help="SQLite store to reuse (built there when missing)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (eventscope serve --workers)")
     parser.add_argument("--pg", default=os.environ.get("EVENTSCOPE_TEST_PG_URL"), help="PostgreSQL server URL")
+    parser.add_argument("--keep-pg", metavar="URL", help="PostgreSQL database to reuse (built there when empty)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,7 +225,13 @@ def main() -> None:
         if not path.exists():
             print(f"sqlite: building {args.events:,} events")
             build_store(url, args.events)
-        bench("sqlite", url, args.clients, args.seconds)
+        bench("sqlite", url, args.clients, args.seconds, args.workers)
+    if args.keep_pg:
+        if event_count(args.keep_pg) == 0:
+            print(f"postgresql: building {args.events:,} events")
+            build_store(args.keep_pg, args.events)
+        bench("postgresql", args.keep_pg, args.clients, args.seconds, args.workers)
+        return
     if not args.pg:
         print("postgresql skipped: set EVENTSCOPE_TEST_PG_URL or --pg (. .ci/postgres.sh starts a server)")
         return
@@ -229,7 +239,7 @@ def main() -> None:
     try:
         print(f"postgresql: building {args.events:,} events")
         build_store(url, args.events)
-        bench("postgresql", url, args.clients, args.seconds)
+        bench("postgresql", url, args.clients, args.seconds, args.workers)
     finally:
         drop()
 

@@ -45,13 +45,13 @@ def _settings(Settings, host: str, token: str | None, cors_origins: tuple[str, .
     return Settings.from_env(api_token=token, cors_origins=cors_origins or None, allowed_hosts=hosts)
 
 
+def _announce(what: str, url: str) -> None:
+    click.echo(f"eventscope: {what} at {url}/  (API reference: {url}/docs; Ctrl+C stops)", err=True)
+
+
 def _serve(app, host: str, port: int, announce: str, quiet: bool, server) -> None:  # noqa: ANN001
     sock = server.bind(host, port)
-
-    def ready(url: str) -> None:
-        click.echo(f"eventscope: {announce} at {url}/  (API reference: {url}/docs; Ctrl+C stops)", err=True)
-
-    server.serve(app, sock, ready=ready, access_log=not quiet)
+    server.serve(app, sock, ready=lambda url: _announce(announce, url), access_log=not quiet)
 
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True,
@@ -70,19 +70,26 @@ port_option = click.option("--port", default=8000, show_default=True, type=click
               help="Let pages of this origin (e.g. http://localhost:3000) read the API; repeatable. Off by default.")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Host name the server answers to (default: loopback names when listening on loopback).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (each with its own connections); up to one a core helps under load.")
 @click.pass_context
 def serve(ctx: click.Context, db: str | None, host: str, port: int, token: str | None, cors_origins: tuple[str, ...],
-          allow_hosts: tuple[str, ...]) -> None:  # fmt: skip
+          allow_hosts: tuple[str, ...], workers: int) -> None:  # fmt: skip
     """Serve the JSON API and the dashboard over a store: open http://127.0.0.1:8000 in a browser."""
     from eventscope.store import open_store
 
     Settings, create_app, server = _web()
     settings = _settings(Settings, host, token, cors_origins, allow_hosts)
-    with open_store(db) as store:
-        app = create_app(store, settings)
-        mode = "read-write with a token" if settings.api_token else "read-only"
-        _serve(app, host, port, f"serving {store.url} ({store.counts()['events']} events, {mode})",
-               ctx.obj.get("quiet", False), server)  # fmt: skip
+    quiet = ctx.obj.get("quiet", False)
+    mode = "read-write with a token" if settings.api_token else "read-only"
+    with open_store(db) as store:  # opened here too: a bad store is one line before anything listens
+        announce = f"serving {store.url} ({store.counts()['events']} events, {mode}"
+        if workers == 1:
+            _serve(create_app(store, settings), host, port, announce + ")", quiet, server)
+            return
+    sock = server.bind(host, port)
+    server.serve_processes(db, settings, sock, workers, lambda url: _announce(f"{announce}, {workers} processes)", url),
+                           access_log=not quiet)  # fmt: skip
 
 
 @main.command()

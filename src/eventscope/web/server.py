@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
 import socket
 import threading
 import time
@@ -12,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from eventscope.errors import EventscopeError
+from eventscope.web.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,50 @@ def serve(
         watcher = threading.Thread(target=_when_started, args=(server, lambda: ready(url_of(sock))), daemon=True)
         watcher.start()
     server.run(sockets=[sock])
+
+
+def serve_processes(
+    db: str | None, settings: Settings, sock: socket.socket, workers: int, ready: Callable[[str], None],
+    access_log: bool = True,
+) -> None:
+    """Serve from `workers` processes that share the listening socket, each with its own app and store.
+
+    Python runs one request's code at a time per process; processes use every core.  Ctrl+C or SIGTERM
+    stops them all; one that dies stops the others and raises EventscopeError.
+    """
+    context = multiprocessing.get_context("spawn")
+    args = (db, dataclasses.asdict(settings), sock, access_log)
+    children = [context.Process(target=_worker, args=args, name=f"eventscope-web-{i}") for i in range(workers)]
+
+    def stop_on_term(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        for child in children:
+            child.start()
+        ready(url_of(sock))
+        multiprocessing.connection.wait([child.sentinel for child in children])
+        dead = next(child for child in children if not child.is_alive())
+        raise EventscopeError(f"a server process stopped (exit status {dead.exitcode}); see the messages above")
+    except KeyboardInterrupt:
+        log.info("stopping %d server processes", workers)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child in children:
+            child.join(timeout=10)
+
+
+def _worker(db: str | None, settings: dict, sock: socket.socket, access_log: bool) -> None:
+    """One server process: open the store, build the app, serve the shared socket until told to stop."""
+    from eventscope.store import open_store
+    from eventscope.web.app import create_app
+
+    with open_store(db) as store:
+        uvicorn.Server(_config(create_app(store, Settings(**settings)), access_log)).run(sockets=[sock])
 
 
 def _when_started(server: uvicorn.Server, then: Callable[[], None]) -> None:
