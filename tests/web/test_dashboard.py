@@ -151,3 +151,35 @@ def test_no_request_leaves_the_machine(server, browser):
     # Chrome's own pages (chrome://) and inline data: URLs never touch the network.
     elsewhere = [u for u in requested if not u.startswith((url + "/", "data:", "chrome://", "about:"))]
     assert elsewhere == []
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """1,000 generated events, with the map allowed 100 single events: it must count them per cell."""
+    from event_factory import make_article, synthetic_records
+
+    require_browser()
+    records, _ = synthetic_records(1000, seed=5)
+    firsts = [r for r in records if r["event_id"].endswith("-0:0")]
+    path = tmp_path_factory.mktemp("crowded") / "store.db"
+    with open_store(str(path)) as store:
+        store.add_articles_and_mentions((make_article(r["article_id"]), [r]) for r in firsts)
+        total = store.count_events()
+        with BackgroundServer(create_app(store, Settings(cache_seconds=0, map_max_points=100))) as url:
+            yield url, total
+
+
+def test_many_events_are_clustered_and_a_cluster_zooms_in(crowded, browser):
+    url, total = crowded
+    open_dashboard(browser, url + "/")
+    browser.wait(lambda: counts(browser) == (str(total), str(total), "50", str(total)), what="the crowded dashboard")
+    assert browser.data("#map", "mode") == "grid"
+    clusters = browser.driver.find_elements("css selector", "#map g.cluster")
+    assert 1 < len(clusters) <= 200 and not browser.driver.find_elements("css selector", "#map circle.point")
+    rings = browser.driver.find_elements("css selector", "#map g.cluster path[data-type]")
+    assert len({r.get_attribute("data-type") for r in rings}) == 6  # each ring split by event type
+    biggest = max(clusters, key=lambda c: int(c.find_element("css selector", "text").get_attribute("textContent")
+                                             .replace("k", "000").replace(".", "")))  # fmt: skip
+    biggest.click()
+    browser.wait(lambda: "view=" in browser.driver.current_url, what="the map view in the URL")
+    browser.wait(lambda: (counts(browser) or ("",))[0] not in ("", str(total)), what="the zoomed map")

@@ -173,7 +173,7 @@ function drawLegend() {
     swatch.style.backgroundColor = typeColour(type);
     legend.append(el("span", { class: "legend-item" }, swatch, type));
   }
-  legend.append(el("span", { class: "legend-item sub", text: "size: fatalities" }));
+  legend.append(el("span", { class: "legend-item sub", text: "dot size: fatalities · rings: events per type, zoom in for each event" }));
 }
 
 function bindControls() {

@@ -7,14 +7,37 @@ import { Latest, clear, debounce, formatCount, getJSON, svg, typeColour } from "
 
 const MIN_ZOOM = 1;
 const MAX_ZOOM = 96;
-const CLUSTER_PIXELS = 36; // a grid cell is about this wide on screen
+const CLUSTER_PIXELS = 44; // a grid cell is about this wide on screen
 
 export function pointRadius(fatalities) {
   return Math.min(26, 3.5 + 2.5 * Math.sqrt(Math.max(0, fatalities || 0)));
 }
 
 function clusterRadius(events) {
-  return Math.min(30, 7 + 3 * Math.log2(1 + events));
+  return Math.min(20, 8 + 1.5 * Math.log2(1 + events));
+}
+
+// A ring split by event type (shares of the cluster's events), around the number of events.
+function donut(byType, r) {
+  const group = svg("g", { class: "donut" });
+  const total = Object.values(byType).reduce((a, b) => a + b, 0);
+  const inner = r * 0.58;
+  let angle = -Math.PI / 2;
+  for (const [type, n] of Object.entries(byType)) {
+    const sweep = (n / total) * 2 * Math.PI;
+    if (sweep >= 2 * Math.PI - 1e-6) {
+      group.append(svg("circle", { r: ((r + inner) / 2).toFixed(1), fill: "none", stroke: typeColour(type), "stroke-width": (r - inner).toFixed(1) }));
+      break;
+    }
+    const [a0, a1] = [angle, angle + sweep];
+    const large = sweep > Math.PI ? 1 : 0;
+    const p = (radius, a) => `${(radius * Math.cos(a)).toFixed(2)} ${(radius * Math.sin(a)).toFixed(2)}`;
+    const d = `M${p(r, a0)}A${r} ${r} 0 ${large} 1 ${p(r, a1)}L${p(inner, a1)}A${inner} ${inner} 0 ${large} 0 ${p(inner, a0)}Z`;
+    group.append(svg("path", { d, fill: typeColour(type), "data-type": type }));
+    angle = a1;
+  }
+  group.append(svg("circle", { r: inner.toFixed(1), class: "donut-hole" }));
+  return group;
 }
 
 export class MapView {
@@ -209,10 +232,9 @@ export class MapView {
       const cells = [...layer.cells].sort((a, b) => b.events - a.events);
       for (const c of cells) {
         const [x, y] = this.project(c.longitude, c.latitude);
-        const dominant = Object.keys(c.by_type)[0];
         const r = clusterRadius(c.events);
         const group = svg("g", { class: "cluster", transform: `translate(${x.toFixed(1)} ${y.toFixed(1)})`, tabindex: "0" });
-        group.append(svg("circle", { r: r.toFixed(1), fill: typeColour(dominant) }));
+        group.append(donut(c.by_type, r));
         group.append(svg("text", { class: "cluster-count", dy: "0.35em", text: compact(c.events) }));
         const lines = Object.entries(c.by_type).map(([t, n]) => `${t}: ${formatCount(n)}`);
         group.append(svg("title", { text: `${formatCount(c.events)} events, ${formatCount(c.fatalities)} fatalities\n${lines.join("\n")}` }));
