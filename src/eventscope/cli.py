@@ -160,3 +160,6 @@ from eventscope import cli_geo  # noqa: E402,F401
 
 # isort: split
 from eventscope import cli_store  # noqa: E402,F401 - store commands: ingest, events, explain, export
+
+# isort: split
+from eventscope import cli_web  # noqa: E402,F401 - web commands: serve, demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from eventscope.merge import Explanation
@@ -13,6 +13,8 @@ from eventscope.models import Article, ResolvedEvent
 # Event records as ResolvedEvent.to_record() gives them are accepted wherever events are.
 EventLike = ResolvedEvent | Mapping[str, Any]
 
+# min_lon, min_lat, max_lon, max_lat in degrees; min_lon > max_lon crosses the antimeridian.
+BBox = tuple[float, float, float, float]
 SORT_FIELDS = ("event_date", "fatalities", "n_articles", "country", "event_type", "location")
 
 
@@ -28,7 +30,7 @@ class EventFilter:
     admin1: str | None = None
     actor: str | None = None  # part of actor1, actor2 or an associated actor's name
     min_fatalities: int | None = None
-    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    bbox: BBox | None = None
     text: str | None = None  # part of the notes, location, admin1, country or an actor's name
 
 
@@ -82,10 +84,47 @@ class Stats:
     by_country: list[GroupCount]  # key: ISO3, label: country name
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for row in out["by_day_type"]:
-            row["day"] = row["day"].isoformat()
-        return out
+        """JSON-ready; built field by field (dataclasses.asdict deep-copies, slow for years of days)."""
+
+        def groups(rows: list[GroupCount]) -> list[dict[str, Any]]:
+            return [{"key": g.key, "events": g.events, "fatalities": g.fatalities, "label": g.label} for g in rows]
+
+        return {
+            "events": self.events,
+            "fatalities": self.fatalities,
+            "by_day": groups(self.by_day),
+            "by_day_type": [
+                {"day": r.day.isoformat(), "event_type": r.event_type, "events": r.events, "fatalities": r.fatalities}
+                for r in self.by_day_type
+            ],
+            "by_type": groups(self.by_type),
+            "by_country": groups(self.by_country),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """One located event, with just what a map draws and labels."""
+
+    event_id: str
+    latitude: float
+    longitude: float
+    event_type: str
+    sub_event_type: str
+    fatalities: int
+    event_date: dt.date | None
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """The located events in one cell of a latitude-longitude grid, for a map of many events."""
+
+    latitude: float  # the mean position of its events
+    longitude: float
+    events: int
+    fatalities: int
+    by_type: dict[str, int]  # events per event type
 
 
 @dataclass(slots=True)
@@ -162,6 +201,18 @@ class Store(Protocol):
     def get_event(self, event_id: str) -> EventDetail | None: ...
 
     def stats(self, filters: EventFilter = ALL_EVENTS) -> Stats: ...
+
+    def event_points(
+        self, filters: EventFilter = ALL_EVENTS, limit: int = 2000, within: BBox | None = None
+    ) -> list[MapPoint]:
+        """Up to `limit` located events (in no particular order), inside the box `within` when given."""
+        ...
+
+    def event_grid(
+        self, filters: EventFilter = ALL_EVENTS, cell: float = 1.0, within: BBox | None = None
+    ) -> list[GridCell]:
+        """The located events counted per grid cell of `cell` degrees, inside the box `within` when given."""
+        ...
 
     def explain(self, event_id: str) -> Explanation | None:
         """Why the event's mentions were merged, and why nearby mentions were not."""

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, exc, make_url, text
+from sqlalchemy import URL, Connection, Engine, Integer, create_engine, event, exc, make_url, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from eventscope.errors import StoreError
 
@@ -107,6 +109,24 @@ def lock_for_merge(conn: Connection) -> None:
     """Serialise merges and migrations across processes (SQLite: BEGIN IMMEDIATE already does)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+
+
+class cell_index(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The integer part of a non-negative number: a grid cell's row or column (SQLite has no FLOOR)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(cell_index)
+def _cell_index_default(element: cell_index, compiler: object, **kw: object) -> str:
+    return f"CAST(FLOOR({compiler.process(element.clauses, **kw)}) AS INTEGER)"  # type: ignore[attr-defined]
+
+
+@compiles(cell_index, "sqlite")
+def _cell_index_sqlite(element: cell_index, compiler: object, **kw: object) -> str:
+    # Truncation, which is the floor for the non-negative values this is used with.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"  # type: ignore[attr-defined]
 
 
 _SQLITE_MESSAGES = (

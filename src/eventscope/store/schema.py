@@ -23,6 +23,10 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# The event columns stats group by and filter on (all EventFilter fields but actor and text).
+STATS_COLUMNS = ("event_date", "event_type", "sub_event_type", "iso3", "country", "admin1", "fatalities", "latitude",
+                 "longitude")  # fmt: skip
+
 # One row per article, text kept so evidence offsets can be shown.  An article is the same article when
 # its id, its url or its text (content_hash) is the same: each is unique.
 articles = Table(
@@ -129,6 +133,10 @@ events = Table(
     Index("ix_events_type_date", "event_type", "event_date"),
     Index("ix_events_fatalities", "fatalities"),
     Index("ix_events_point", "latitude", "longitude"),
+    # Covering indexes for stats (by day and type; by country) under any filter but actor and text:
+    # scanned alone, without the rows, whose records make them many times larger.
+    Index("ix_events_stats_day", *STATS_COLUMNS),
+    Index("ix_events_stats_country", "iso3", "country", *(c for c in STATS_COLUMNS if c not in ("iso3", "country"))),
 )
 
 # Store-wide settings: the merge rules version the events were merged with.

@@ -59,17 +59,21 @@ from eventscope.models import Article, ResolvedEvent, SourceRef
 from eventscope.store.base import (
     ALL_EVENTS,
     SORT_FIELDS,
+    BBox,
     DayTypeCount,
     EventDetail,
     EventFilter,
     EventLike,
+    GridCell,
     GroupCount,
     IngestReport,
+    MapPoint,
     MergeReport,
     Page,
     Stats,
 )
 from eventscope.store.engine import (
+    cell_index,
     database_url,
     describe,
     lock_for_merge,
@@ -112,14 +116,6 @@ _EVENT_FIELDS = (
     "iso3", "country", "region", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "fatalities", "fatalities_low", "fatalities_high", "notes", "confidence",
 )  # fmt: skip
-_SENTINELS: dict[str, Any] = {
-    "event_date": dt.date(1, 1, 1),
-    "fatalities": -1,
-    "n_articles": -1,
-    "country": "",
-    "event_type": "",
-    "location": "",
-}
 
 
 def open_store(target: str | None = None, rules: MergeRules | None = None) -> SqlStore:
@@ -562,21 +558,40 @@ class SqlStore:
             raise InputError(f"cannot sort by {name!r}: choose one of {', '.join(SORT_FIELDS)}")
         if limit < 1:
             raise InputError(f"limit must be at least 1, not {limit}")
-        column = events.c[name]
-        key = func.coalesce(column, literal(_SENTINELS[name], type_=column.type))
-        conditions = _conditions(filters)
+        column, event_id = events.c[name], events.c.event_id
+        # Events without a value sort as the smallest (first ascending, last descending).  They are read
+        # as a segment of their own, after or before the others, so that each segment's ORDER BY is the
+        # plain column the indexes hold (an expression such as COALESCE would sort the whole table).
+        valued = (column.desc(), event_id.desc()) if descending else (column.asc(), event_id.asc())
+        segments: list[tuple[bool, list[ColumnElement[bool]], tuple[Any, ...]]] = [
+            (False, [column.is_not(None)] if column.nullable else [], valued)
+        ]
+        if column.nullable:
+            segments.append((True, [column.is_(None)], (event_id.desc() if descending else event_id.asc(),)))
+        if not descending:
+            segments.reverse()
         if cursor:
             value, last_id = _decode_cursor(cursor, name)
-            value = literal(value, type_=column.type)
-            if descending:
-                conditions.append(or_(key < value, and_(key == value, events.c.event_id < last_id)))
-            else:
-                conditions.append(or_(key > value, and_(key == value, events.c.event_id > last_id)))
-        order = (key.desc(), events.c.event_id.desc()) if descending else (key.asc(), events.c.event_id.asc())
-        query = select(events.c.record, key.label("sort_key"), events.c.event_id)
-        query = query.where(*conditions).order_by(*order).limit(limit + 1)
+            after = event_id < last_id if descending else event_id > last_id
+            while segments[0][0] != (value is None):  # the cursor's segment is the first still to read
+                segments.pop(0)
+            is_null, where, order = segments[0]
+            if not is_null:
+                value = literal(value, type_=column.type)
+                # The plain range first, which an index answers; the tie-break on event_id within it.
+                bound = column <= value if descending else column >= value
+                beyond = or_(column < value if descending else column > value, and_(column == value, after))
+                where = [*where, bound, beyond]
+            segments[0] = (is_null, [*where, after] if is_null else where, order)
+        conditions = _conditions(filters)
+        rows: list[Any] = []
         with self._errors(), self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            for _is_null, where, order in segments:
+                wanted = limit + 1 - len(rows)
+                if wanted <= 0:
+                    break
+                query = select(events.c.record, column.label("sort_key"), event_id)
+                rows += conn.execute(query.where(*conditions, *where).order_by(*order).limit(wanted)).all()
         items = []
         for row in rows[:limit]:
             record = dict(row.record)
@@ -643,32 +658,98 @@ class SqlStore:
         return EventDetail(dict(row.record), [dict(m.record) for m in members], list(texts.values()))
 
     def stats(self, filters: EventFilter = ALL_EVENTS) -> Stats:
-        """Counts and fatalities overall, by day, by day and type, by type and by country, in SQL."""
+        """Counts and fatalities overall, by day, by day and type, by type and by country, in SQL.
+
+        Two grouped queries (day and type; country), each answered from a covering index when the filters
+        allow; the totals, days and types are sums of the first.
+        """
         where = _conditions(filters)
         n, dead = func.count().label("n"), func.coalesce(func.sum(events.c.fatalities), 0).label("dead")
-
-        def grouped(*keys: Any, dated: bool = False) -> list[Any]:
-            extra = [events.c.event_date.is_not(None)] if dated else []
-            query = select(*keys, n, dead).where(*where, *extra).group_by(*keys)
-            return conn.execute(query.order_by(*keys)).all()
-
+        c = events.c
+        day_query = select(c.event_date, c.event_type, n, dead).where(*where).group_by(c.event_date, c.event_type)
+        country_query = select(c.iso3, c.country, n, dead).where(*where).group_by(c.iso3, c.country)
+        if not (filters.actor or filters.text):
+            # SQLite's planner, without statistics, prefers an index that orders the groups and then
+            # reads every row; these covering indexes answer the whole query from the index.
+            day_query = day_query.with_hint(events, "INDEXED BY ix_events_stats_day", "sqlite")
+            country_query = country_query.with_hint(events, "INDEXED BY ix_events_stats_country", "sqlite")
         with self._errors(), self.engine.connect() as conn:
-            total = conn.execute(select(n, dead).where(*where)).one()
-            by_day = grouped(events.c.event_date, dated=True)
-            by_day_type = grouped(events.c.event_date, events.c.event_type, dated=True)
-            by_type = grouped(events.c.event_type)
-            by_country = grouped(events.c.iso3, events.c.country)
+            day_type = conn.execute(day_query).all()
+            by_country = conn.execute(country_query).all()
+        total, fatalities = 0, 0
+        days: dict[dt.date, list[int]] = {}
+        types: dict[str, list[int]] = {}
+        dated: list[DayTypeCount] = []
+        for day, event_type, count, deaths in day_type:
+            total += count
+            fatalities += int(deaths)
+            kind = types.setdefault(event_type or "", [0, 0])
+            kind[0] += count
+            kind[1] += int(deaths)
+            if day is not None:
+                day = as_date(day)
+                dated.append(DayTypeCount(day, event_type or "", count, int(deaths)))
+                sums = days.setdefault(day, [0, 0])
+                sums[0] += count
+                sums[1] += int(deaths)
         return Stats(
-            events=total.n,
-            fatalities=int(total.dead),
-            by_day=[GroupCount(as_date(d).isoformat(), c, int(f)) for d, c, f in by_day],
-            by_day_type=[DayTypeCount(as_date(d), t or "", c, int(f)) for d, t, c, f in by_day_type],
-            by_type=sorted((GroupCount(t or "", c, int(f)) for t, c, f in by_type), key=lambda g: (-g.events, g.key)),
+            events=total,
+            fatalities=fatalities,
+            by_day=[GroupCount(d.isoformat(), c, f) for d, (c, f) in sorted(days.items())],
+            by_day_type=sorted(dated, key=lambda r: (r.day, r.event_type)),
+            by_type=sorted((GroupCount(t, c, f) for t, (c, f) in types.items()), key=lambda g: (-g.events, g.key)),
             by_country=sorted(
                 (GroupCount(i or "", c, int(f), name) for i, name, c, f in by_country),
                 key=lambda g: (-g.events, g.key),
             ),
         )
+
+    def event_points(
+        self, filters: EventFilter = ALL_EVENTS, limit: int = 2000, within: BBox | None = None
+    ) -> list[MapPoint]:
+        """Up to `limit` located events (in no particular order), inside the box `within` when given."""
+        c = events.c
+        where = [*_conditions(filters), *_located(within)]
+        query = select(c.event_id, c.latitude, c.longitude, c.event_type, c.sub_event_type, c.fatalities,
+                       c.event_date, c.location).where(*where).limit(limit)  # fmt: skip
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            MapPoint(r.event_id, r.latitude, r.longitude, r.event_type or "", r.sub_event_type or "", r.fatalities,
+                     as_date(r.event_date), r.location)  # fmt: skip
+            for r in rows
+        ]
+
+    def event_grid(
+        self, filters: EventFilter = ALL_EVENTS, cell: float = 1.0, within: BBox | None = None
+    ) -> list[GridCell]:
+        """The located events counted per grid cell of `cell` degrees, inside the box `within` when given."""
+        if not cell > 0:
+            raise InputError(f"a grid cell must be more than 0 degrees, not {cell}")
+        c = events.c
+        # Shifted to be non-negative, so that truncation is the floor on every backend.
+        row_key = cell_index((c.latitude + 90.0) / cell).label("gy")
+        col_key = cell_index((c.longitude + 180.0) / cell).label("gx")
+        query = (
+            select(row_key, col_key, c.event_type, func.count().label("n"), func.sum(c.fatalities).label("dead"),
+                   func.sum(c.latitude).label("lat"), func.sum(c.longitude).label("lon"))  # fmt: skip
+            .where(*_conditions(filters), *_located(within))
+            .group_by(row_key, col_key, c.event_type)
+        )
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        cells: dict[tuple[int, int], list[Any]] = {}
+        for r in rows:
+            acc = cells.setdefault((r.gy, r.gx), [0, 0, 0.0, 0.0, {}])
+            acc[0] += r.n
+            acc[1] += int(r.dead or 0)
+            acc[2] += float(r.lat)
+            acc[3] += float(r.lon)
+            acc[4][r.event_type or ""] = r.n
+        return [
+            GridCell(round(lat / n, 4), round(lon / n, 4), n, dead, dict(sorted(types.items(), key=lambda t: -t[1])))
+            for (n, dead, lat, lon, types) in (cells[k] for k in sorted(cells))
+        ]
 
     def explain(self, event_id: str) -> Explanation | None:
         """Why the event's mentions were merged, and why nearby mentions were not."""
@@ -746,6 +827,12 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
     return out
 
 
+def _located(within: BBox | None) -> list[ColumnElement[bool]]:
+    """Events with coordinates, inside the box (min_lon, min_lat, max_lon, max_lat) when one is given."""
+    located = [events.c.latitude.is_not(None), events.c.longitude.is_not(None)]
+    return located + (_conditions(EventFilter(bbox=within)) if within else [])
+
+
 def _encode_cursor(sort: str, value: Any, event_id: str) -> str:
     if isinstance(value, dt.date):
         value = value.isoformat()
@@ -759,7 +846,10 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         name, value, event_id = json.loads(raw)
         if name != sort or not isinstance(event_id, str):
             raise ValueError(name)
-        if sort == "event_date":
+        if value is None:  # a page that ended among the events without a value
+            if sort in ("fatalities", "n_articles"):
+                raise ValueError(value)
+        elif sort == "event_date":
             value = dt.date.fromisoformat(value)
         elif not isinstance(value, int if sort in ("fatalities", "n_articles") else str):
             raise ValueError(value)
