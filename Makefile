@@ -29,11 +29,11 @@ demo: install
 	@echo "written: out/demo-events.csv"
 
 test: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 bench: install-dev
 	$(BIN)/python benchmarks/extract_throughput.py
