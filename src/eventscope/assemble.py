@@ -1045,7 +1045,11 @@ class Assembler:
                         mention.date = inherited
                         mention.date_inherited = True
             own = [e for e in sentence.dates if e.date is not None or e.background]
-            if own:
+            told = [m.date for m in here if m.date is not None and m.sentence.index not in dropped]
+            if told:
+                # the date the sentence's own event took, not a "since 2001" beside it
+                last_in_block[sentence.block_index] = told[-1]
+            elif own:
                 last_in_block[sentence.block_index] = own[-1]
             for mention in here:
                 if mention.date is not None and not mention.date.background:

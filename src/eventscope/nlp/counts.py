@@ -246,6 +246,7 @@ def death_toll(sentence: Span, rules: NumberRules | None = None, scope: set[int]
         victims: list[Token] = []
         for victim in _victims_of(token):
             victims.extend(_with_conjuncts(victim))
+        found = []
         for victim in victims:
             if victim.lemma_.lower() in INJURY_WORDS or victim.i in counted:
                 continue
@@ -253,7 +254,12 @@ def death_toll(sentence: Span, rules: NumberRules | None = None, scope: set[int]
                 return DeathToll(0, 0, 0, False, True, ((victim.left_edge.i, token.i + 1),))
             if _is_injury_only(victim):
                 continue
-            count = count_phrase(victim, rules)
+            found.append((victim, count_phrase(victim, rules)))
+        # "25 soldiers and police officers died": a figure before a list counts the whole list
+        figured = any(c is not None and not c.vague for _, c in found)
+        for victim, count in found:
+            if figured and count is not None and count.vague and count.start == victim.i:
+                continue
             if count is not None:
                 counted[victim.i] = count
                 spans.append((min(count.start, token.i), max(count.end, token.i + 1)))
