@@ -9,7 +9,9 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval"
 FLOORS = json.loads((Path(__file__).parents[1] / "data" / "dev_floors.json").read_text())
-pytestmark = pytest.mark.skipif(not (SHARED / "score.py").exists(), reason="../shared/eval is not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not (SHARED / "score.py").exists(), reason="../shared/eval is not beside the repository"
+)
 
 
 def test_dev_scores_stay_above_their_floors(tmp_path):
