@@ -37,6 +37,12 @@ EQUIPMENT = frozenset({"helicopter", "rifle", "gear", "vehicle", "squad", "unit"
                        "jet", "drone", "team", "training", "shelter", "suit", "detector"})
 # Cue words an accident shares with an attack: "explosion", "blast".
 ACCIDENT_PRONE_TERMS = frozenset({"explosion", "blast", "explode", "detonation", "explosive", "explosives"})
+# An article with this many words of another field's vocabulary, and more than this many times its
+# violent words, is that field's news ("the battle for the title", "a bloodbath on the markets").
+DOMAIN_MIN_HITS = 5
+DOMAIN_OVER_VIOLENCE = 2
+# "The death toll rose": a count of the dead, whose rise is news, not a trend.
+TOLL_NOUNS = frozenset({"toll", "tally", "count"})
 # Cues whose direct object may be the place struck or taken.
 TARGET_CUES = frozenset({"take_territory", "regain_territory", "shelling", "air", "attack", "strike"})
 # Cues that tell what an event did to people, not what kind of event it was.
@@ -75,7 +81,7 @@ class ModalityRules:
     conditional_marks: frozenset[str]
     legal_terms: frozenset[str]
     metaphors: TermMatcher
-    sport_terms: frozenset[str]
+    domains: dict[str, frozenset[str]]
     rehearsals: frozenset[str]
     accidents: frozenset[str]
 
@@ -102,7 +108,8 @@ def modality_rules() -> ModalityRules:
     metaphors = TermMatcher(parse_term("metaphor", str(t), "modality.yaml metaphors") for t in d["metaphors"])
     return ModalityRules(
         _words(d, "modal_aux"), _words(d, "irrealis_verbs"), _words(d, "generic_verbs"),
-        _words(d, "conditional_marks"), _words(d, "legal_terms"), metaphors, _words(d, "sport_terms"),
+        _words(d, "conditional_marks"), _words(d, "legal_terms"), metaphors,
+        {k: _words(d, f"{k}_terms") for k in ("sport", "culture", "market")},
         _words(d, "rehearsals"), _words(d, "accidents"),
     )
 
@@ -282,13 +289,15 @@ class Assembler:
             actor_cache[id(doc)] = updated
 
     def _is_off_topic(self, analysed: AnalysedDoc) -> bool:
-        """Sport reports and the like: dense in their own vocabulary, thin in violence."""
-        sport = violence = 0
+        """Sport, culture or market reports: dense in their own vocabulary, thin in violence."""
+        hits = dict.fromkeys(self.modality.domains, 0)
+        violence = 0
         for sentence in analysed.sentences:
-            labels = sentence.cue_labels()
-            violence += len(labels & (WEAPON_CUES | {"kill"}))
-            sport += sum(1 for t in sentence.span if t.lower_ in self.modality.sport_terms)
-        return sport >= 8 and sport > 3 * violence
+            violence += len(sentence.cue_labels() & (WEAPON_CUES | {"kill"}))
+            words = [t.lower_ for t in sentence.span]
+            for domain, terms in self.modality.domains.items():
+                hits[domain] += sum(1 for w in words if w in terms)
+        return any(n >= DOMAIN_MIN_HITS and n > DOMAIN_OVER_VIOLENCE * violence for n in hits.values())
 
     def _resolve_anaphor(self, actor: ActorMention, salient: list[ActorMention],
                          sentence_actors: list[ActorMention] = ()) -> ActorMention:
@@ -538,7 +547,9 @@ class Assembler:
             return True  # a verbless fragment ("Two killed in blast"): nothing says it did not happen
         # "the province has seen attacks": a noun under a verb of general experience is no incident
         # ("he saw four others killed" is: there the cue is a verb of its own)
-        if token.pos_ != "VERB" and verb.lemma_.lower() in self.modality.generic_verbs:
+        if token.pos_ != "VERB" and verb.lemma_.lower() in self.modality.generic_verbs and not any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in TOLL_NOUNS for c in verb.children
+        ):  # ("the death toll from the attack has risen to 12" is news of the attack)
             return False
         # "Kenya has been the scene of attacks", "this attack is one of the worst": a noun said to be
         # something describes; "there were clashes" reports
@@ -969,7 +980,8 @@ class Assembler:
     # -- dates ------------------------------------------------------------------------------
 
     def _attached_date(self, sentence: Sentence, anchors: list[TermMatch]) -> DateExpression | None:
-        """The date expression in the clause of the cue words, else one not tied to a verb of saying."""
+        """The date expression in the clause of the cue words, else one not tied to a verb of saying,
+        else (not for a death toll's update, which tells of an earlier event) the day it was told."""
         if not sentence.dates:
             return None
         doc = sentence.span.doc
@@ -995,6 +1007,8 @@ class Assembler:
         # "the group said on Tuesday that its fighters had captured...": when nothing else dates the
         # event, the day it was told, to the week
         reported = [replace(e, precision=max(e.precision, 2)) for e in reported if e.date is not None]
+        if any(a.term.split()[-1] in TOLL_NOUNS for a in anchors):
+            reported = []
         for group in (attached, loose, reported):
             dated = [e for e in group if e.date is not None or e.background]
             if dated:

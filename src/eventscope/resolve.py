@@ -429,8 +429,8 @@ class EventBuilder:
         names beside it inside that area ("in south Kashmir" ... "a house in Shopian district")."""
         place = group.place
         code = place.place.feature_code if place is not None else ""
-        if place is None or not (code == "ADM1" or code.startswith("PCL")):
-            return place
+        if place is None or not (code == "ADM1" or code.startswith("PCL")) or place.location != place.place.name:
+            return place  # (a village coded at its province keeps its own name)
         found: dict[int | None, ResolvedPlace] = {}
         for member in group.members:
             for _, nearby in self._nearby_places(member.mention.sentence.index, context, 1):
