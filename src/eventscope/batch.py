@@ -16,8 +16,10 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import platform
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,11 +61,13 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class TaskResult:
-    """What a worker sends back for one task: per item, the records or a problem; its id and peak memory."""
+    """What a worker sends back for one task: per item, the records or a problem; its id, peak memory and
+    the CPU time the task took."""
 
     results: list[tuple[Article | None, list[dict[str, Any]] | None, ReadProblem | None]]
     worker: str
     peak_rss_kb: int
+    cpu_seconds: float = 0.0
 
 
 # --------------------------------------------------------------------------------- worker side
@@ -103,6 +107,7 @@ def extract_items(items: list[Article | HtmlPage], settings: Settings) -> TaskRe
 
 def extract_with(pipeline: Any, items: list[Article | HtmlPage]) -> TaskResult:
     """extract_items with a given pipeline (anything with `extract_articles`)."""
+    started = time.thread_time()
     materialized = [materialize(item) for item in items]
     articles = [a for a in materialized if isinstance(a, Article)]
     with _PIPELINE_LOCK:  # a pipeline is used by one thread at a time: its builder keeps per-article state
@@ -113,7 +118,8 @@ def extract_with(pipeline: Any, items: list[Article | HtmlPage]) -> TaskResult:
             results.append((None, None, done))
         else:
             results.append((done if isinstance(item, HtmlPage) else None, next(found), None))
-    return TaskResult(results, f"{os.uname().nodename}:{os.getpid()}", peak_rss_kb())
+    worker = f"{platform.node()}:{os.getpid()}"
+    return TaskResult(results, worker, peak_rss_kb(), time.thread_time() - started)
 
 
 def _record(event: Any) -> dict[str, Any]:
@@ -212,13 +218,15 @@ def open_runner(workers: int = 1, settings: Settings = Settings(), pipeline: Any
 
 @dataclass(slots=True)
 class RunStats:
-    """Worker facts gathered over a run: tasks done and peak memory per worker."""
+    """Worker facts gathered over a run: tasks done, their CPU time, and peak memory per worker."""
 
     tasks: int = 0
+    cpu_seconds: float = 0.0
     peak_rss_kb: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: TaskResult) -> None:
         self.tasks += 1
+        self.cpu_seconds += result.cpu_seconds
         self.peak_rss_kb[result.worker] = max(self.peak_rss_kb.get(result.worker, 0), result.peak_rss_kb)
 
 

@@ -86,6 +86,12 @@ class Sentence:
     reference_date: dt.date | None = None
     cues: list[TermMatch] = field(default_factory=list)
     dates: list[DateExpression] = field(default_factory=list)  # offsets relative to the article
+    # span.text, kept: spaCy rebuilds it from the tokens on every call, and the stages ask often.
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.span.text
 
     @property
     def start(self) -> int:
@@ -94,10 +100,6 @@ class Sentence:
     @property
     def end(self) -> int:
         return self.offset + self.span.end_char
-
-    @property
-    def text(self) -> str:
-        return self.span.text
 
     def cue_labels(self) -> set[str]:
         return {c.label for c in self.cues}
@@ -169,7 +171,7 @@ class Analyser:
             for span in doc.sents:
                 sentence = Sentence(len(sentences), block, block_index, span, block.start, reference)
                 sentence.cues = [m for m in matches if span.start <= m.start < span.end]
-                for e in self.dates.find(span.text, reference):
+                for e in self.dates.find(sentence.text, reference):
                     shift = block.start + span.start_char
                     sentence.dates.append(replace(e, start=e.start + shift, end=e.end + shift))
                 sentences.append(sentence)
