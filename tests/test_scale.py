@@ -72,3 +72,19 @@ def test_dask_errors_are_one_line(monkeypatch):
     monkeypatch.setattr(scale, "Client", None)
     with pytest.raises(EventscopeError, match=r"pip install 'eventscope\[dask\]'"):
         scale.open_dask_runner("local")
+
+
+def test_scale_is_documented():
+    from pathlib import Path
+
+    from eventscope.cli import main
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "scale.md").read_text()
+    for text in ("eventscope extract ", "eventscope ingest ", "--workers", "--dask local", "--dask tcp://",
+                 "--task-size", "--partition-size", "--batch-size", "EVENTSCOPE_PROGRESS_SECONDS",
+                 "--format parquet", "_run.json", "_progress/", "MALLOC_TRIM_THRESHOLD_"):  # fmt: skip
+        assert text in docs, text
+    for command in ("extract", "ingest"):
+        options = {opt for param in main.commands[command].params for opt in param.opts}
+        assert {"--workers", "--dask", "--task-size", "--batch-size"} <= options
+    assert "--partition-size" in {opt for param in main.commands["extract"].params for opt in param.opts}
