@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import platform
+import signal
 import sys
 import threading
 import time
@@ -136,6 +137,8 @@ def _watch_parent(parent: int) -> None:
 
 
 def _init_pool_worker(settings: Settings, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the command stops the pool; a worker should not die noisily.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="eventscope-parent-watch").start()
     worker_pipeline(settings)
 
