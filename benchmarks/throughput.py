@@ -62,12 +62,12 @@ def child_bare(corpus: Path, _out: Path) -> dict:
     nlp = load_nlp()
     texts, articles = block_texts(corpus)
     list(nlp.pipe(texts[:200], batch_size=TASK_BATCH))  # warm up
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _doc in nlp.pipe(texts, batch_size=TASK_BATCH):
         pass
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     words = sum(len(t.split()) for t in texts)
-    return {"seconds": seconds, "words": words, "articles": articles, "peak_kb": {"main": _peak_kb()}}
+    return {"seconds": seconds, "cpu": cpu, "words": words, "articles": articles, "peak_kb": {"main": _peak_kb()}}
 
 
 def _run_partitions(corpus: Path, out: Path, runner) -> dict:
@@ -81,7 +81,8 @@ def _run_partitions(corpus: Path, out: Path, runner) -> dict:
     extract_partitions([str(corpus)], output, runner, summary=summary)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "articles": summary.articles, "events": summary.events,
-            "peak_kb": summary.stats.peak_rss_kb, "driver_kb": _peak_kb()}  # fmt: skip
+            "cpu": summary.stats.cpu_seconds, "peak_kb": summary.stats.peak_rss_kb,
+            "driver_kb": _peak_kb()}  # fmt: skip
 
 
 def child_extract(corpus: Path, out: Path, workers: int) -> dict:
@@ -148,20 +149,26 @@ def report(args: argparse.Namespace) -> None:
             runs[("dask", workers)] = run_child("dask", corpus, work / f"dask-{workers}", workers)
     load_after = os.getloadavg()
 
+    bare_cpu_rate = words / bare["cpu"]
     print(f"\nbare nlp.pipe (same pipeline, same texts: {words:,} words in the parsed blocks): "
-          f"{bare_rate:,.0f} words/s, peak memory {bare['peak_kb']['main'] / 1024:.0f} MB")  # fmt: skip
-    print(f"\n{'run':<16}{'words/s':>10}{'articles/s':>12}{'ratio to bare':>15}{'peak MB/worker':>16}"
-          f"{'articles/day':>15}{'same events':>13}")  # fmt: skip
+          f"{bare_rate:,.0f} words/s ({bare_cpu_rate:,.0f} per CPU-second), "
+          f"peak memory {bare['peak_kb']['main'] / 1024:.0f} MB")  # fmt: skip
+    print(f"\n{'run':<14}{'words/s':>9}{'articles/s':>12}{'ratio to bare':>15}{'peak MB/worker':>16}"
+          f"{'articles/day':>14}{'same events':>13}{'CPU ratio':>11}{'workers busy':>14}")  # fmt: skip
     reference = work / "extract-1"
     for (kind, workers), result in runs.items():
         rate = words / result["seconds"]
         peak = max(result["peak_kb"].values()) / 1024
         is_reference = (kind, workers) == ("extract", 1)
         same = "yes" if is_reference or same_events(reference, work / f"{kind}-{workers}") else "NO"
-        print(f"{kind + ' x' + str(workers):<16}{rate:>10,.0f}{result['articles'] / result['seconds']:>12.1f}"
-              f"{rate / (bare_rate * workers):>15.2f}{peak:>16.0f}"
-              f"{result['articles'] / result['seconds'] * 86400:>15,.0f}{same:>13}")  # fmt: skip
-    print("\n(ratio to bare: our words/s over bare spaCy's words/s on one core, times the workers)")
+        cpu_ratio = (words / result["cpu"]) / bare_cpu_rate
+        busy = result["cpu"] / (result["seconds"] * workers)
+        per_second = result["articles"] / result["seconds"]
+        print(f"{kind + ' x' + str(workers):<14}{rate:>9,.0f}{per_second:>12.1f}{rate / (bare_rate * workers):>15.2f}"
+              f"{peak:>16.0f}{per_second * 86400:>14,.0f}{same:>13}{cpu_ratio:>11.2f}{busy:>14.0%}")  # fmt: skip
+    print("\nratio to bare: our words/s over bare spaCy's words/s on one core, times the workers (wall clock);\n"
+          "CPU ratio: the same per CPU-second of the workers' extraction (what other work on the machine\n"
+          "does not change); workers busy: their CPU time over the run's wall time, per worker.")
     for kind in ("extract", "dask"):
         if (kind, 2) in runs:
             one, two = runs[(kind, 1)]["seconds"], runs[(kind, 2)]["seconds"]
