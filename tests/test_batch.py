@@ -112,3 +112,34 @@ def test_worker_processes_give_what_one_process_gives(corpus, expected):
         runner.close()
     assert outcomes_as_expected(outcomes) == expected
     assert 1 <= len(stats.peak_rss_kb) <= 2 and all(kb > 0 for kb in stats.peak_rss_kb.values())
+
+
+class FragilePipeline:
+    """Raises on any batch holding an article that says 'boom'; one event per other article."""
+
+    def extract_articles(self, articles):
+        articles = list(articles)
+        for article in articles:
+            if "boom" in article.text:
+                raise ValueError("boom")
+        for article in articles:
+            yield article, [{"article_id": article.id, "event_id": f"{article.id}:0"}]
+
+
+def test_an_article_whose_extraction_raises_is_skipped_and_the_rest_kept():
+    items = [Article(f"a{i}", "boom" if i == 2 else f"text {i}", origin=f"in.jsonl:{i + 1}") for i in range(5)]
+    outcomes = list(run_items(numbered(items), InProcessRunner(pipeline=FragilePipeline()), task_articles=5))
+    assert [o.records[0]["article_id"] if o.records else None for o in outcomes] == ["a0", "a1", None, "a3", "a4"]
+    assert outcomes[2].problem == ReadProblem("in.jsonl:3", "extraction failed (ValueError: boom)")
+
+
+def test_a_failed_worker_is_one_line():
+    class Failing:
+        workers = 1
+
+        def submit(self, items):
+            raise_later = ThreadPoolExecutor(1).submit(lambda: 1 / 0)
+            return raise_later
+
+    with pytest.raises(EventscopeError, match=r"a worker failed \(ZeroDivisionError"):
+        list(run_items(numbered([Article("a", "x")]), Failing()))

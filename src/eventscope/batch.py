@@ -107,20 +107,38 @@ def extract_items(items: list[Article | HtmlPage], settings: Settings) -> TaskRe
 
 
 def extract_with(pipeline: Any, items: list[Article | HtmlPage]) -> TaskResult:
-    """extract_items with a given pipeline (anything with `extract_articles`)."""
+    """extract_items with a given pipeline (anything with `extract_articles`).
+
+    An article whose extraction raises is skipped as a problem naming the error, and the others of its
+    task are extracted one by one: one pathological article must not stop (or, rerun, stop again) a run
+    of millions.
+    """
     started = time.thread_time()
     materialized = [materialize(item) for item in items]
     articles = [a for a in materialized if isinstance(a, Article)]
     with _PIPELINE_LOCK:  # a pipeline is used by one thread at a time: its builder keeps per-article state
-        found = iter([[_record(e) for e in events] for _a, events in pipeline.extract_articles(articles)])
+        try:
+            found = [[_record(e) for e in events] for _a, events in pipeline.extract_articles(articles)]
+        except Exception:  # any bug in any stage: find the article that triggers it
+            found = [_extract_one(pipeline, article) for article in articles]
     results: list[tuple[Article | None, list[dict[str, Any]] | None, ReadProblem | None]] = []
+    each = iter(found)
     for item, done in zip(items, materialized, strict=True):
-        if isinstance(done, ReadProblem):
-            results.append((None, None, done))
+        outcome = done if isinstance(done, ReadProblem) else next(each)
+        if isinstance(outcome, ReadProblem):
+            results.append((None, None, outcome))
         else:
-            results.append((done if isinstance(item, HtmlPage) else None, next(found), None))
+            results.append((done if isinstance(item, HtmlPage) else None, outcome, None))  # type: ignore[arg-type]
     worker = f"{platform.node()}:{os.getpid()}"
     return TaskResult(results, worker, peak_rss_kb(), time.thread_time() - started)
+
+
+def _extract_one(pipeline: Any, article: Article) -> list[dict[str, Any]] | ReadProblem:
+    try:
+        return [_record(e) for _a, events in pipeline.extract_articles([article]) for e in events]
+    except Exception as exc:  # reported with the article; the run goes on
+        log.debug("extraction of %s failed", article.origin or article.id, exc_info=True)
+        return ReadProblem(article.origin or article.id, f"extraction failed ({type(exc).__name__}: {exc})")
 
 
 def _record(event: Any) -> dict[str, Any]:
@@ -282,11 +300,18 @@ def _take_task(stream: Iterator[tuple[int, Item]], size: int) -> list[tuple[int,
 
 
 def _result(future: Any) -> TaskResult:
+    """A task's result; a worker or cluster that failed is one line (extraction errors never get here)."""
     try:
         return future.result()
     except BrokenProcessPool:
         raise EventscopeError(
             "a worker process died (out of memory?); run the same command again to finish, or use fewer --workers"
+        ) from None
+    except EventscopeError:
+        raise
+    except Exception as exc:  # Dask raises many types for a lost worker or scheduler
+        raise EventscopeError(
+            f"a worker failed ({type(exc).__name__}: {exc}); run the same command again to finish"
         ) from None
 
 

@@ -21,7 +21,6 @@ from eventscope.cli import (
 )
 from eventscope.errors import EventscopeError, InputError
 from eventscope.export.files import FORMATS, export_records
-from eventscope.ingest import Extractor
 from eventscope.ingest import ingest as ingest_articles
 from eventscope.merge import Explanation
 from eventscope.store import ENV_VAR, EventFilter, IngestReport, open_store
@@ -109,17 +108,11 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str | None, publishe
     from eventscope.batch import RunStats
     from eventscope.cli_progress import Progress, echo_summary
 
-    def load_pipeline() -> Extractor:
-        # Imported here: extraction loads spaCy, which the other store commands never need.
-        from eventscope.api import Pipeline
-
-        return Pipeline.load(gazetteer, batch_size=batch_size)
-
     def open_runner():
+        # Called at the first new article: spaCy (and any worker) is loaded only when there is work.
         return open_cli_runner(workers, dask_address, gazetteer, batch_size)
 
     quiet = bool(ctx.obj.get("quiet"))
-    parallel = bool(dask_address) or (workers or 1) > 1
     store = open_store(db)
     bar = Progress.for_cli(quiet, inputs)
     stats = RunStats()
@@ -135,10 +128,9 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str | None, publishe
                 inputs,
                 store,
                 published=published,
-                pipeline=load_pipeline,
                 merge_every=merge_every,
                 progress=progress,
-                runner=open_runner if parallel else None,
+                runner=open_runner,
                 stats=stats,
                 task_articles=task_size,
             )
