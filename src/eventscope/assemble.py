@@ -32,6 +32,9 @@ SUPPORT_CUES = frozenset({"withdraw", "peaceful_handover", "labour_strike", "ope
 # "after two days of looting that followed the shooting of protesters": what came before the news
 PRIOR_PREPOSITIONS = frozenset({"after", "following", "before", "since", "prior"})
 WEAPON_CUES = frozenset({"air", "shelling", "ied", "suicide", "grenade", "chemical"})
+# Gear a cue word may name a kind of: "attack helicopter", "assault rifle", "bomb squad".
+EQUIPMENT = frozenset({"helicopter", "rifle", "gear", "vehicle", "squad", "unit", "dog", "boat", "aircraft", "plane",
+                       "jet", "drone", "team", "training", "shelter", "suit", "detector"})
 # Cue words an accident shares with an attack: "explosion", "blast".
 ACCIDENT_PRONE_TERMS = frozenset({"explosion", "blast", "explode", "detonation", "explosive", "explosives"})
 # Cues whose direct object may be the place struck or taken.
@@ -119,6 +122,8 @@ class PlaceMention:
     container: bool = False
     # "in the capital": the capital of the country the story is in.
     capital: bool = False
+    # "southern Lebanon": the direction written before the name (south, north, east, west, central).
+    direction: str | None = None
 
 
 @dataclass(slots=True)
@@ -136,7 +141,7 @@ class PlaceCandidate:
         """The noun the name stands for: 'Kango' in 'Kango villages' stands for 'villages'."""
         root = self.span.root
         head = root.head
-        while root.dep_ == "conj" and head is not root:
+        while root.dep_ == "conj" and head.i != root.i:
             root, head = head, head.head
         if root.dep_ in ("compound", "nmod", "appos") and head.pos_ == "NOUN":
             return head
@@ -433,7 +438,8 @@ class Assembler:
         if len(candidates) < 2:
             return whole
         verbs = {a: _governing_verb(doc[a.start:a.end].root) for a in anchors}
-        containers = {id(c) for c in candidates if any(c is not o and _contains(c, o) for o in candidates)}
+        containers = {id(c) for c in candidates
+                      if c.mention.container or any(c is not o and _contains(c, o) for o in candidates)}
         own: dict[TermMatch, list[PlaceCandidate]] = {}
         for anchor, verb in verbs.items():
             places = []
@@ -448,6 +454,15 @@ class Assembler:
                     places = [c]
                     break
             own[anchor] = places
+        # "a civilian was killed when troops fired in Shopian": a cue with no place of its own takes the
+        # place of the clause that tells how it happened
+        for anchor, verb in verbs.items():
+            if own[anchor] or verb is None:
+                continue
+            below = {id(c): c for other, v in verbs.items() if v is not None and v.i != verb.i
+                     and v in verb.subtree and not _coordinated(v, verb) for c in own[other]}
+            if len(below) == 1:
+                own[anchor] = list(below.values())
         primaries = []
         for places in own.values():
             for c in places:
@@ -474,6 +489,10 @@ class Assembler:
             if cue.label in SUPPORT_CUES or self._in_metaphor(cue, metaphors):
                 continue
             token = doc[cue.start:cue.end].root
+            if token.dep_ == "compound" and cue.end - cue.start == 1 and (
+                self.actors.generic_role(token.head) is not None or token.head.lemma_.lower() in EQUIPMENT
+            ):
+                continue  # "riot police", "attack helicopter": a kind of force or gear, not a happening
             if self._is_realis(token):
                 anchors.append(cue)
         return anchors
@@ -487,7 +506,7 @@ class Assembler:
 
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
-        if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and token.head is not token:
+        if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and token.head.i != token.i:
             token = token.head  # "Russian shelling hit a hospital": a gerund used as a noun
             verb = _governing_verb(token)
             return verb is None or self._clause_is_realis(verb, depth=0)
@@ -495,7 +514,7 @@ class Assembler:
         # "the threat of an attack", "plans for an offensive": a noun that makes its complement unreal;
         # "after days of looting": what came before the news
         for word in [token, *token.ancestors]:
-            if verb is not None and word == verb and word is not token:
+            if verb is not None and word == verb and word.i != token.i:
                 break
             if word.lemma_.lower() in IRREALIS_NOUNS:
                 return False
@@ -528,7 +547,7 @@ class Assembler:
             return False
         head = verb.head
         complement = verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl")
-        if head is not verb and complement and head.lemma_.lower() in m.irrealis_verbs | IRREALIS_NOUNS:
+        if head.i != verb.i and complement and head.lemma_.lower() in m.irrealis_verbs | IRREALIS_NOUNS:
             return False
         if self._is_past(verb):
             return True
@@ -536,8 +555,8 @@ class Assembler:
         # takes its tense from the clause it hangs on.
         has_aux = any(c.dep_ in ("aux", "auxpass") for c in children)
         if (
-            depth < 4 and head is not verb and not has_aux and verb.tag_ in ("VBG", "VBN", "VB")
-            and verb.dep_ in ("advcl", "xcomp", "acl", "conj", "pcomp", "prep", "dep", "relcl")
+            depth < 4 and head.i != verb.i and not has_aux and verb.tag_ in ("VBG", "VBN", "VB")
+            and verb.dep_ in ("advcl", "xcomp", "acl", "conj", "pcomp", "prep", "dep", "relcl", "amod", "compound")
         ):
             outer = _governing_verb(head)
             return outer is not None and self._clause_is_realis(outer, depth + 1)
@@ -618,7 +637,10 @@ class Assembler:
     def _is_anaphoric(self, anchors: list[TermMatch], doc: Doc, span: Span | None = None) -> bool:
         """'The attack came...', 'the incident occurred...': the sentence points back to an event."""
         for token in span if span is not None else ():
-            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and (
+            main = token.head.dep_ == "ROOT" or (
+                token.head.dep_ == "ccomp" and token.head.head.lemma_.lower() in self.discourse.reporting_verbs
+            )
+            if token.dep_ in ("nsubj", "nsubjpass") and main and (
                 token.lemma_.lower() in self.discourse.event_anaphors
                 and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in token.children)
             ):
@@ -708,7 +730,8 @@ class Assembler:
                     return None
             if in_phrase:
                 return in_phrase[0]
-            return self._country_forces(token) if token.dep_ in ("nsubj", "pobj") else None
+            by_agent = token.dep_ == "pobj" and token.head.lower_ == "by"
+            return self._country_forces(token) if token.dep_ == "nsubj" or by_agent else None
 
         nominal = root.tag_ == "VBG" and root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")  # "Russian shelling"
         verb = root if root.pos_ in ("VERB", "AUX") and not nominal else None
@@ -828,7 +851,7 @@ class Assembler:
                 and target.lemma_.lower() not in self.discourse.reporting_verbs
             ):
                 continue  # "slammed Russia", "Russia said": a country as actor or addressee, not a place
-            if target is not None and target.lemma_.lower() in self.discourse.reporting_verbs:
+            if target is not None and target.pos_ == "VERB" and target.lemma_.lower() in self.discourse.reporting_verbs:
                 continue
             head_word = target.lemma_.lower() if target is not None else ""
             jurisdiction = head_word in self.discourse.jurisdiction_heads & self.discourse.non_event_heads
@@ -841,12 +864,13 @@ class Assembler:
             if qualifier == "km":
                 strength = 1  # a bearing from a landmark: any place the story names later is better
             offset = sentence.offset
+            direction = _direction_of(candidate)
             surely = candidate.label_ in ("GPE", "LOC", "FAC") or _kind_word_with(candidate, self.discourse) or (
                 target is not None and (target.lemma_.lower() == "control" or any(
                     target.i == r.i for a, r in zip(anchors, anchor_roots, strict=True)
                     if a.label in ("take_territory", "regain_territory"))))  # "took control of X"
             mention = PlaceMention(candidate.text, offset + candidate.start_char, offset + candidate.end_char,
-                                   qualifier, strength, surely)
+                                   qualifier, strength, surely, direction=direction)
             found.append(PlaceCandidate(candidate, target, mention))
         # "stormed the prison in the capital": the country's capital, named or not
         for token in sentence.span:
@@ -862,10 +886,8 @@ class Assembler:
                                          surely_place=True, capital=True)
                     found.append(PlaceCandidate(sentence.span.doc[token.i:token.i + 1], token.head, place))
         # a place that lies in another the sentence names is surely a place, known or not; the other
-        # is where it lies, not where things happened; so is a country named beside other places
+        # is where it lies, not where things happened
         for candidate in found:
-            if len(found) > 1 and self.actors.country(candidate.span.text) is not None:
-                candidate.mention.container = True
             if any(o is not candidate and _contains(o, candidate) for o in found):
                 candidate.mention.surely_place = True
             if any(o is not candidate and _contains(candidate, o) for o in found):
@@ -930,7 +952,7 @@ class Assembler:
             return qualifier, prep.head
         if token.dep_ in ("dobj", "nsubjpass", "nsubj", "conj"):
             return qualifier, token.head
-        return qualifier, token.head if token.head is not token else None
+        return qualifier, token.head if token.head.i != token.i else None
 
     # -- dates ------------------------------------------------------------------------------
 
@@ -1073,7 +1095,7 @@ def _governing_verb(token: Token) -> Token | None:
     for _ in range(8):
         if current.pos_ in ("VERB", "AUX"):
             return current
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         current = current.head
     return None
@@ -1085,9 +1107,9 @@ def _same_clause(token: Token, verb: Token) -> bool:
     for _ in range(10):
         if current == verb:
             return True
-        if current is not token and current.pos_ in ("VERB", "AUX") and current.dep_ in ("ccomp", "relcl", "advcl"):
+        if current.i != token.i and current.pos_ in ("VERB", "AUX") and current.dep_ in ("ccomp", "relcl", "advcl"):
             return False
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -1113,6 +1135,27 @@ CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "s
                             "division", "governorate", "oblast", "prefecture", "department", "commune",
                             "eastern", "western", "northern", "southern", "central", "north", "south", "east",
                             "west", "neighbouring", "neighboring", "nearby", "restive", "border"})
+
+
+DIRECTIONS = {"southern": "south", "northern": "north", "eastern": "east", "western": "west", "central": "central",
+              "south": "south", "north": "north", "east": "east", "west": "west"}
+
+
+def _direction_of(span: Span) -> str | None:
+    """'southern Lebanon' -> 'south'."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return DIRECTIONS.get(before.lower_) if before is not None and before.dep_ == "amod" else None
+
+
+def _coordinated(inner: Token, outer: Token) -> bool:
+    """'X shot a policeman in A and a civilian was killed in B': the second clause is conjoined to
+    the first, not a part of it."""
+    token = inner
+    while token.i != outer.i and token.head.i != token.i:
+        if token.dep_ == "conj" and token.head.i <= outer.i:
+            return True
+        token = token.head
+    return False
 
 
 def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
@@ -1151,7 +1194,7 @@ def _is_main_subject(token: Token) -> bool:
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return False
     verb = token.head
-    while verb.dep_ == "conj" and verb.head is not verb:
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
     return verb.dep_ in ("ROOT", "ccomp")
 
@@ -1243,7 +1286,7 @@ def _names_a_kind(token: Token, rules: DiscourseRules) -> bool:
     """'Tuareg rebels', 'Kabul police': a name modifying a noun that is no place word names a kind of
     thing or people, not where something happened."""
     head = token.head
-    return token.dep_ in ("compound", "nmod") and head is not token and head.pos_ == "NOUN" and (
+    return token.dep_ in ("compound", "nmod", "det") and head.i != token.i and head.pos_ == "NOUN" and (
         head.lower_ not in rules.place_kinds and head.lemma_.lower() not in rules.place_kinds
     )
 

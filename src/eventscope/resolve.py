@@ -39,8 +39,14 @@ log = logging.getLogger(__name__)
 
 # Two resolved places closer than this are the same place for one report.
 SAME_PLACE_KM = 5.0
-# How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
-NEARBY_SENTENCES = 2
+# "southern Lebanon" -> Lebanon's "South" governorate, where a country has an area so named.
+DIRECTION_AREAS = {
+    "south": ("South", "Southern", "South Governorate", "Southern Region", "Southern Province"),
+    "north": ("North", "Northern", "North Governorate", "Northern Region", "Northern Province"),
+    "east": ("East", "Eastern", "Eastern Region", "Eastern Province"),
+    "west": ("West", "Western", "Western Region", "Western Province"),
+    "central": ("Central", "Centre", "Center", "Central Region", "Central Province"),
+}
 # How far (in sentences) a place named elsewhere still tells where an event of unknown place was.
 NEARBY_SENTENCES = 2
 # "The incident occurred just east of X": a place stated for an event already reported refines its
@@ -187,7 +193,14 @@ class EventBuilder:
             capital = self.gaz.capital(country)
             evidence = Evidence("location", place.text, place.start, place.end)
             return ResolvedPlace(capital, capital.name, 1, evidence)
-        return resolve_place(self.gaz, place.text, context, place.qualifier, place.start, place.end)
+        found = resolve_place(self.gaz, place.text, context, place.qualifier, place.start, place.end)
+        if found is not None and found.place.feature_code.startswith("PCL") and place.direction:
+            # "southern Lebanon": the country's area named for that direction, where it has one
+            for name in DIRECTION_AREAS.get(place.direction, ()):
+                area = self.gaz.admin_area(found.place.country, name)
+                if area is not None:
+                    return ResolvedPlace(area, area.name, 3, found.evidence)
+        return found
 
     def _place_all(self, analysed: AnalysedDoc, mentions: list[EventMention], context: PlaceContext) -> list[Placed]:
         placed: list[Placed] = []
@@ -207,7 +220,7 @@ class EventBuilder:
                 nearby = self._nearby_places(mention.sentence.index, context, NEARBY_SENTENCES)
                 base = nearby[0][1] if nearby and (current is None or current.geo_precision == 3) else (
                     current or focus)
-                resolved = ResolvedPlace(base.place, unknown.text, max(base.geo_precision, 2),
+                resolved = ResolvedPlace(base.place, _bare_name(unknown.text), max(base.geo_precision, 2),
                                          Evidence("location", unknown.text, unknown.start, unknown.end))
                 named_here[unknown.text.lower()] = resolved
                 inherited = False
@@ -253,7 +266,7 @@ class EventBuilder:
             others = (resolve(p) for p in spots if p is not spot)
             for base in [*areas_first, *others]:
                 if base is not None:
-                    kept = ResolvedPlace(base.place, spot.text, max(base.geo_precision, 2),
+                    kept = ResolvedPlace(base.place, _bare_name(spot.text), max(base.geo_precision, 2),
                                          Evidence("location", spot.text, spot.start, spot.end))
                     named_here[spot.text.lower()] = kept
                     return kept, None
@@ -317,10 +330,15 @@ class EventBuilder:
     def _same_place(self, a: ResolvedPlace | None, b: ResolvedPlace | None) -> bool:
         if a is None or b is None:
             return a is None and b is None
-        if a.location.lower() != b.location.lower() and (
-            a.location != a.place.name and b.location != b.place.name
-        ) and a.place.geonames_id == b.place.geonames_id:
-            return False  # two villages coded at the same district point are still two places
+        unknown_a, unknown_b = a.location != a.place.name, b.location != b.place.name
+        if unknown_a and unknown_b:
+            # a village the gazetteer lacks has only its name, not a point of its own: two such names
+            # are two places even when coded at the same district
+            return a.location.lower() == b.location.lower()
+        if unknown_a or unknown_b:
+            known, unknown = (b, a) if unknown_a else (a, b)
+            # it lies in an area named (its country, its province), but is no town named elsewhere
+            return known.place.feature_class == "A" and self._contains(known, unknown)
         if a.place.geonames_id is not None and a.place.geonames_id == b.place.geonames_id:
             return True
         return self._contains(a, b) or self._contains(b, a)
@@ -638,6 +656,20 @@ def _entry_on(groups, day: dt.date | None, text: str = ""):
     valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
              and (g.valid_to is None or day <= g.valid_to)]
     return (valid or [None])[0]
+
+
+KIND_WORDS = ("village", "town", "city", "district", "township", "area", "camp", "community", "neighbourhood",
+              "neighborhood", "county", "province", "region", "state")
+
+
+def _bare_name(text: str) -> str:
+    """'Jangebe village' -> 'Jangebe': the name, without the kind word written with it."""
+    words = text.split()
+    while len(words) > 1 and words[-1].lower() in KIND_WORDS:
+        words.pop()
+    while len(words) > 1 and words[0].lower() in ("the",):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _overlapping(reports: list) -> list[list]:

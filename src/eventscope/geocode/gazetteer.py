@@ -232,8 +232,9 @@ class Gazetteer:
                     continue
                 words = _content_words(fold(text), self.rules)
                 for pid, matched in self._query("SELECT place, key FROM name WHERE cc=? AND skel=?", (cc, skel)):
-                    # a transliteration keeps its words: "Bon Keller" is not "Bengaluru"
-                    if _content_words(matched, self.rules) == words:
+                    # a transliteration keeps its words and its first sound: "Bon Keller" is not
+                    # "Bengaluru", "Shtula" is not "Eshtaol"
+                    if _content_words(matched, self.rules) == words and _same_onset(fold(text), matched):
                         keep(pid, SCORE_SKELETON, "skeleton", stripped)
         places = self._places_by_ids(list(found))
         out = [PlaceMatch(places[pid], *found[pid]) for pid in found if pid in places]
@@ -307,6 +308,15 @@ class Gazetteer:
             if distance_km(place.latitude, place.longitude, lat, lon) <= max_km:
                 return self._places_by_ids([pid]).get(pid)
         return None
+
+
+# First letters that transliterations of one name swap ("Kunduz"/"Qunduz", "Jidda"/"Gidda").
+_ONSETS = ({"k", "q", "c"}, {"j", "g", "d"}, {"y", "i", "j"}, {"w", "v", "o", "u"}, {"e", "a", "i"})
+
+
+def _same_onset(a: str, b: str) -> bool:
+    x, y = a[:1], b[:1]
+    return x == y or any(x in group and y in group for group in _ONSETS)
 
 
 def _content_words(folded: str, rules: ToponymRules) -> int:

@@ -152,6 +152,11 @@ class ActorFinder:
                     role = self.dictionary.generic_role(f"{word} {lemma}")
                     if role:
                         return role
+            # "stone-throwing youths": the whole modifier as written
+            written = "".join(t.text_with_ws for t in child.subtree).strip().lower()
+            role = self.dictionary.generic_role(f"{written} {lemma}")
+            if role:
+                return role
         role = self.dictionary.generic_role(lemma) or self.dictionary.generic_role(token.lower_)
         if role in NEUTRAL_ROLES:
             for child in modifiers:

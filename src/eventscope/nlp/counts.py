@@ -106,7 +106,7 @@ def parse_quantity(text: str, rules: NumberRules | None = None) -> tuple[int, in
 
 
 def _number_phrase(token: Token) -> str:
-    return " ".join(t.text for t in token.subtree if t.dep_ not in ("prep", "relcl", "acl") or t is token)
+    return " ".join(t.text for t in token.subtree if t.dep_ not in ("prep", "relcl", "acl") or t.i == token.i)
 
 
 def count_phrase(noun: Token, rules: NumberRules) -> Count | None:

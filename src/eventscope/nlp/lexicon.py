@@ -47,7 +47,16 @@ class TermMatch:
 def parse_term(label: str, text: str, where: str = "") -> Term:
     """Parse 'shoot dead', 'dead/ADJ', 'lose {their|his} {life|lives}' into a Term."""
     words = []
+    # spaCy splits "stone-throwing" into "stone", "-", "throwing": so does the term
+    pieces = []
     for raw in text.split():
+        head, _, tail = raw.partition("/")
+        parts = head.split("-") if "-" in head.strip("-") and "{" not in head else [head]
+        for i, part in enumerate(parts):
+            if i:
+                pieces.append("-")
+            pieces.append(part + ("/" + tail if tail and i == len(parts) - 1 else ""))
+    for raw in pieces:
         pos = None
         if "/" in raw:
             head, tail = raw.rsplit("/", 1)
