@@ -143,3 +143,26 @@ def test_a_failed_worker_is_one_line():
 
     with pytest.raises(EventscopeError, match=r"a worker failed \(ZeroDivisionError"):
         list(run_items(numbered([Article("a", "x")]), Failing()))
+
+
+class LoopingPipeline:
+    """Never returns from an article that says 'loop'."""
+
+    def extract_articles(self, articles):
+        for article in articles:
+            while "loop" in article.text:
+                time.sleep(0.01)
+            yield article, [{"article_id": article.id, "event_id": f"{article.id}:0"}]
+
+
+def test_an_article_that_never_finishes_is_given_up(monkeypatch):
+    import eventscope.batch as batch
+
+    monkeypatch.setattr(batch, "ARTICLE_SECONDS", 0.3)
+    monkeypatch.setattr(batch, "SECONDS_PER_ARTICLE", 0.0)
+    items = [Article(f"a{i}", "loop" if i == 1 else f"text {i}", origin=f"in.jsonl:{i + 1}") for i in range(3)]
+    started = time.monotonic()
+    outcomes = list(run_items(numbered(items), InProcessRunner(pipeline=LoopingPipeline()), task_articles=3))
+    assert time.monotonic() - started < 5
+    assert [bool(o.records) for o in outcomes] == [True, False, True]
+    assert outcomes[1].problem.message.startswith("extraction failed (ExtractionTimeout: still running after")

@@ -13,6 +13,7 @@ The Dask runner (scale.py) calls the same `extract_items` on its workers.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -40,6 +41,41 @@ TASK_ARTICLES = 64
 # A worker process is replaced after this many tasks (about 30,000 articles): spaCy's string store
 # grows with every new word it sees, and a fresh process gives that memory back.
 TASKS_PER_WORKER = 500
+# Extraction still running after this long is given up (a bug looping on some text must not stall a
+# run for ever, nor again on the rerun): 60 s, plus 2 s an article and 1 s per 5,000 characters, some 20
+# times what the slowest take.  A task that runs over is redone article by article, each with its own
+# limit, so only the article that loops is skipped.  Enforced where a signal can interrupt the work: a
+# worker process, or the main thread of the command; Dask runs tasks in threads, where it cannot be.
+ARTICLE_SECONDS = 60.0
+SECONDS_PER_ARTICLE = 2.0
+SECONDS_PER_CHAR = 1 / 5000
+
+
+class ExtractionTimeout(Exception):
+    """Raised into an extraction that ran over its time limit."""
+
+
+def _time_limit(articles: list[Article]) -> float:
+    return ARTICLE_SECONDS + sum(SECONDS_PER_ARTICLE + len(a.text) * SECONDS_PER_CHAR for a in articles)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ExtractionTimeout in this thread after `seconds`, where signals allow (else no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise ExtractionTimeout(f"still running after {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +154,9 @@ def extract_with(pipeline: Any, items: list[Article | HtmlPage]) -> TaskResult:
     articles = [a for a in materialized if isinstance(a, Article)]
     with _PIPELINE_LOCK:  # a pipeline is used by one thread at a time: its builder keeps per-article state
         try:
-            found = [[_record(e) for e in events] for _a, events in pipeline.extract_articles(articles)]
-        except Exception:  # any bug in any stage: find the article that triggers it
+            with time_limit(_time_limit(articles)):
+                found = [[_record(e) for e in events] for _a, events in pipeline.extract_articles(articles)]
+        except Exception:  # any bug in any stage, or a loop: find the article that triggers it
             found = [_extract_one(pipeline, article) for article in articles]
     results: list[tuple[Article | None, list[dict[str, Any]] | None, ReadProblem | None]] = []
     each = iter(found)
@@ -135,7 +172,8 @@ def extract_with(pipeline: Any, items: list[Article | HtmlPage]) -> TaskResult:
 
 def _extract_one(pipeline: Any, article: Article) -> list[dict[str, Any]] | ReadProblem:
     try:
-        return [_record(e) for _a, events in pipeline.extract_articles([article]) for e in events]
+        with time_limit(_time_limit([article])):
+            return [_record(e) for _a, events in pipeline.extract_articles([article]) for e in events]
     except Exception as exc:  # reported with the article; the run goes on
         log.debug("extraction of %s failed", article.origin or article.id, exc_info=True)
         return ReadProblem(article.origin or article.id, f"extraction failed ({type(exc).__name__}: {exc})")
