@@ -10,10 +10,17 @@ from typing import Any, TextIO
 
 import click
 
-from eventscope.cli import _is_batch, main
+from eventscope.cli import (
+    _is_batch,
+    dask_option,
+    log_workers,
+    main,
+    open_cli_runner,
+    task_size_option,
+    workers_option,
+)
 from eventscope.errors import EventscopeError, InputError
 from eventscope.export.files import FORMATS, export_records
-from eventscope.ingest import Extractor
 from eventscope.ingest import ingest as ingest_articles
 from eventscope.merge import Explanation
 from eventscope.store import ENV_VAR, EventFilter, IngestReport, open_store
@@ -84,52 +91,64 @@ def _filters(country: str | None, since: dt.date | None, until: dt.date | None, 
 @click.option("--gazetteer", envvar="EVENTSCOPE_GAZETTEER", help="Gazetteer index to use.")
 @click.option("--batch-size", default=64, show_default=True, help="Texts per spaCy batch.")
 @click.option("--merge-every", default=500, show_default=True, help="Merge after this many new articles.")
+@workers_option
+@dask_option
+@task_size_option
 @click.pass_context
 def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str | None, published: dt.date | None,
-           gazetteer: str | None, batch_size: int, merge_every: int) -> None:  # fmt: skip
+           gazetteer: str | None, batch_size: int, merge_every: int, workers: int | None,
+           dask_address: str | None, task_size: int) -> None:  # fmt: skip
     """Extract the events of articles into the store and merge reports of the same event.
 
     Articles already stored (same id, url or text) are skipped; running the same command again after
     an interruption completes the store.
     """
+    import time
 
-    def load_pipeline() -> Extractor:
-        # Imported here: extraction loads spaCy, which the other store commands never need.
-        from eventscope.api import Pipeline
+    from eventscope.batch import RunStats
+    from eventscope.cli_progress import Progress, echo_summary
 
-        return Pipeline.load(gazetteer, batch_size=batch_size)
+    def open_runner():
+        # Called at the first new article: spaCy (and any worker) is loaded only when there is work.
+        return open_cli_runner(workers, dask_address, gazetteer, batch_size)
 
+    quiet = bool(ctx.obj.get("quiet"))
     store = open_store(db)
-    show = not ctx.obj.get("quiet") and sys.stderr.isatty()
+    bar = Progress.for_cli(quiet, inputs)
+    stats = RunStats()
+    started = time.monotonic()
 
     def progress(report: IngestReport) -> None:
-        click.echo(f"\reventscope: {report.articles_added} articles added, {report.articles_duplicate} already "
-                   f"stored, {report.mentions_added} event mentions", nl=False, err=True)  # fmt: skip
+        done = report.articles_added + report.articles_duplicate + len(report.problems)
+        bar.advance(done - bar.items, report.mentions_added - bar.events)
 
-    with store:
-        report = ingest_articles(
-            inputs,
-            store,
-            published=published,
-            pipeline=load_pipeline,
-            merge_every=merge_every,
-            progress=progress if show else None,
-        )
-        counts = store.counts()
-    if show:
-        click.echo("", err=True)
+    try:
+        with store:
+            report = ingest_articles(
+                inputs,
+                store,
+                published=published,
+                merge_every=merge_every,
+                progress=progress,
+                runner=open_runner,
+                stats=stats,
+                task_articles=task_size,
+            )
+            counts = store.counts()
+    finally:
+        bar.close()
     if report.problems and not _is_batch(inputs) and not (report.articles_added or report.articles_duplicate):
         origin, message = report.problems[0]
         raise InputError(f"{origin}: {message}")
-    if not ctx.obj.get("quiet"):
-        click.echo(
-            f"eventscope: {report.articles_added} articles added ({report.articles_duplicate} already stored), "
-            f"{report.mentions_added} event mentions; {store.url} holds {counts['events']} events "
-            f"from {counts['articles']} articles",
-            err=True,
-        )
-    for origin, message in report.problems:
-        click.echo(f"eventscope: skipped {origin}: {message}", err=True)
+    log_workers(stats)
+    echo_summary(
+        f"{report.articles_added} articles added ({report.articles_duplicate} already stored), "
+        f"{report.mentions_added} event mentions; {store.url} holds {counts['events']} events "
+        f"from {counts['articles']} articles",
+        time.monotonic() - started,
+        report.problems,
+        quiet,
+    )
 
 
 # ------------------------------------------------------------------------------------------- events

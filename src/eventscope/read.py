@@ -1,8 +1,13 @@
-"""Read articles: text and HTML files, stdin, JSONL (.jsonl, .jsonl.gz) batches and directories.
+"""Read articles: text and HTML files, stdin, JSONL (.jsonl, .jsonl.gz) batches, Parquet and directories.
 
 `iter_inputs` never raises for a bad record: it yields a `ReadProblem` in its place, so a batch keeps
 going and the caller reports every skipped record at the end.  `read_single` raises `InputError`
-instead, for commands given one article.
+instead, for commands given one article.  Everything streams: a JSONL file a line at a time, Parquet a
+few hundred rows at a time, a directory one file at a time, so memory does not grow with the corpus.
+
+With `defer_html=True` an HTML page is yielded as an `HtmlPage` whose main text is extracted later,
+by whichever process extracts its events: finding the text of a page costs more than reading it, and
+a parallel run should not do it all in the process that reads.
 """
 
 from __future__ import annotations
@@ -102,6 +107,36 @@ def article_id_for(text: str, hint: str | None = None) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """An HTML page read but not yet parsed; `to_article` finds its main text and metadata."""
+
+    html: str
+    origin: str
+    article_id: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+
+    def to_article(self) -> Article:
+        """The page as an Article; raises InputError when it holds no article text."""
+        return article_from_html(
+            self.html, self.origin, article_id=self.article_id, title=self.title, published=self.published,
+            source=self.source, url=self.url,
+        )
+
+
+def materialize(item: Article | HtmlPage) -> Article | ReadProblem:
+    """An Article for a read item: an HtmlPage's text is extracted now; a page without text is a problem."""
+    if isinstance(item, Article):
+        return item
+    try:
+        return item.to_article()
+    except InputError as exc:
+        return ReadProblem(item.origin, str(exc).removeprefix(f"{item.origin}: "))
+
+
 def article_from_html(
     html: str,
     origin: str,
@@ -181,7 +216,9 @@ def article_from_text(
     )
 
 
-def article_from_record(record: Any, origin: str, published: dt.date | None = None) -> Article:
+def article_from_record(
+    record: Any, origin: str, published: dt.date | None = None, defer_html: bool = False
+) -> Article | HtmlPage:
     """One JSONL record {"id", "text" or "html", "title", "published", "source", "url"} as an Article."""
     if not isinstance(record, dict):
         raise InputError(f"{origin}: the line is JSON but not an object")
@@ -201,6 +238,8 @@ def article_from_record(record: Any, origin: str, published: dt.date | None = No
     }
     if text and text.strip():
         return article_from_text(text, origin, **fields)
+    if defer_html:
+        return HtmlPage(html or "", origin, **fields)
     return article_from_html(html or "", origin, **fields)
 
 
@@ -216,7 +255,9 @@ def _is_jsonl(path: Path) -> bool:
     return bool(suffixes) and (suffixes[-1] in JSONL_SUFFIXES or gzipped)
 
 
-def iter_jsonl(stream: Iterable[bytes], name: str, published: dt.date | None = None) -> Iterator[Article | ReadProblem]:
+def iter_jsonl(
+    stream: Iterable[bytes], name: str, published: dt.date | None = None, defer_html: bool = False
+) -> Iterator[Article | HtmlPage | ReadProblem]:
     """Articles from JSONL lines; a bad line becomes a ReadProblem naming its line number."""
     for number, raw in enumerate(stream, start=1):
         origin = f"{name}:{number}"
@@ -233,7 +274,7 @@ def iter_jsonl(stream: Iterable[bytes], name: str, published: dt.date | None = N
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{origin}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-            article = article_from_record(record, origin, published)
+            article = article_from_record(record, origin, published, defer_html)
             if record.get("id") is None:
                 article = _with_id(article, f"{Path(name).name.split('.')[0]}-{number}")
             yield article
@@ -241,14 +282,23 @@ def iter_jsonl(stream: Iterable[bytes], name: str, published: dt.date | None = N
             yield ReadProblem(origin, str(exc).removeprefix(f"{origin}: "))
 
 
-def _with_id(article: Article, article_id: str) -> Article:
+def _with_id(article: Article | HtmlPage, article_id: str) -> Article | HtmlPage:
     from dataclasses import replace
 
+    if isinstance(article, HtmlPage):
+        return replace(article, article_id=article_id)
     return replace(article, id=article_id)
 
 
-def iter_parquet(path: Path, published: dt.date | None = None) -> Iterator[Article | ReadProblem]:
-    """Articles from a Parquet file with the JSONL columns, read a row group at a time."""
+# The columns a Parquet input may carry (others are never read); rows come this many at a time.
+PARQUET_COLUMNS = ("id", "text", "html", "title", "published", "source", "url")
+PARQUET_BATCH_ROWS = 256
+
+
+def iter_parquet(
+    path: Path, published: dt.date | None = None, defer_html: bool = False
+) -> Iterator[Article | HtmlPage | ReadProblem]:
+    """Articles from a Parquet file with the JSONL columns, streamed a few hundred rows at a time."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -256,25 +306,35 @@ def iter_parquet(path: Path, published: dt.date | None = None) -> Iterator[Artic
         return
     try:
         parquet = pq.ParquetFile(path)
+        columns = [name for name in PARQUET_COLUMNS if name in parquet.schema_arrow.names]
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         yield ReadProblem(str(path), f"not a readable Parquet file ({exc})")
         return
+    if "text" not in columns and "html" not in columns:
+        yield ReadProblem(str(path), "the Parquet file has no 'text' or 'html' column")
+        return
     row_number = 0
-    for group in range(parquet.num_row_groups):
-        for record in parquet.read_row_group(group).to_pylist():
-            row_number += 1
-            origin = f"{path}:row {row_number}"
-            try:
-                article = article_from_record(record, origin, published)
-                if record.get("id") is None:
-                    article = _with_id(article, f"{path.stem}-{row_number}")
-                yield article
-            except InputError as exc:
-                yield ReadProblem(origin, str(exc).removeprefix(f"{origin}: "))
+    try:
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns)
+        for batch in batches:
+            for record in batch.to_pylist():
+                row_number += 1
+                origin = f"{path}:row {row_number}"
+                try:
+                    article = article_from_record(record, origin, published, defer_html)
+                    if record.get("id") is None:
+                        article = _with_id(article, f"{path.stem}-{row_number}")
+                    yield article
+                except InputError as exc:
+                    yield ReadProblem(origin, str(exc).removeprefix(f"{origin}: "))
+    except OSError as exc:  # a truncated or corrupt row group: the rows before it were read
+        yield ReadProblem(f"{path}:row {row_number + 1}", f"cannot be read ({exc})")
 
 
-def read_file(path: Path, published: dt.date | None = None, article_id: str | None = None) -> Article:
-    """One text or HTML file as an Article; raises InputError naming the file."""
+def read_file(
+    path: Path, published: dt.date | None = None, article_id: str | None = None, defer_html: bool = False
+) -> Article | HtmlPage:
+    """One text or HTML file as an Article (an HtmlPage if deferred); raises InputError naming the file."""
     origin = str(path)
     if not path.exists():
         raise InputError(f"{origin}: no such file")
@@ -291,17 +351,27 @@ def read_file(path: Path, published: dt.date | None = None, article_id: str | No
     text = decode_bytes(data, origin)
     article_id = article_id or path.name.split(".")[0]
     if path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
+        if defer_html:
+            return HtmlPage(text, origin, article_id=article_id, published=published)
         return article_from_html(text, origin, article_id=article_id, published=published)
     return article_from_text(text, origin, article_id=article_id, published=published)
 
 
-def read_stream(stream: BinaryIO, name: str, published: dt.date | None = None) -> Iterator[Article | ReadProblem]:
-    """stdin: JSONL when the first non-blank character opens an object, else one article."""
-    data = stream.read(MAX_ARTICLE_BYTES * 1000)
-    first = data.lstrip()[:1]
-    if first == b"{":
-        yield from iter_jsonl(io.BytesIO(data), name, published)
+def read_stream(
+    stream: BinaryIO, name: str, published: dt.date | None = None, defer_html: bool = False
+) -> Iterator[Article | HtmlPage | ReadProblem]:
+    """stdin: JSONL (streamed a line at a time) when the first non-blank character opens an object,
+    else one article."""
+    head = b""
+    while not head.strip():
+        chunk = stream.read(65536)
+        if not chunk:
+            break
+        head += chunk
+    if head.lstrip()[:1] == b"{":
+        yield from iter_jsonl(_lines(head, stream), name, published, defer_html)
         return
+    data = head + stream.read(MAX_ARTICLE_BYTES + 1 - len(head)) if len(head) <= MAX_ARTICLE_BYTES else head
     try:
         _check_size(len(data), name)
         text = decode_bytes(data, name)
@@ -313,43 +383,69 @@ def read_stream(stream: BinaryIO, name: str, published: dt.date | None = None) -
         yield ReadProblem(name, str(exc).removeprefix(f"{name}: "))
 
 
+def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of `head` followed by the rest of `stream`, read as they come."""
+    yield from io.BytesIO(head + stream.readline())
+    yield from stream
+
+
+def _wanted(child: Path) -> bool:
+    suffix = child.suffix.lower()
+    return (
+        suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
+        or _is_jsonl(child)
+        or child.name.endswith((".txt.gz", ".html.gz"))
+    )
+
+
 def _iter_directory(path: Path) -> Iterator[Path]:
-    for child in sorted(path.rglob("*")):
-        if not child.is_file() or child.name.startswith("."):
+    """The article files under a directory in path order, one directory listed at a time."""
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        suffix = child.suffix.lower()
-        if (
-            suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
-            or _is_jsonl(child)
-            or child.name.endswith((".txt.gz", ".html.gz"))
-        ):
+        child = Path(entry.path)
+        if entry.is_dir() and not entry.is_symlink():  # as Path.rglob: linked directories are not walked
+            yield from _iter_directory(child)
+        elif entry.is_file() and _wanted(child):
             yield child
 
 
-def iter_inputs(paths: Iterable[str], published: dt.date | None = None) -> Iterator[Article | ReadProblem]:
-    """Every article in the given paths ('-' is stdin), in order, streaming; problems in place of bad ones."""
+def iter_inputs(
+    paths: Iterable[str], published: dt.date | None = None, *, defer_html: bool = False
+) -> Iterator[Article | HtmlPage | ReadProblem]:
+    """Every article in the given paths ('-' is stdin), in order, streaming; problems in place of bad ones.
+
+    With `defer_html`, HTML pages come as HtmlPage (see the module docstring); stdin is read at once.
+    """
     for name in paths:
         if name == "-":
-            yield from read_stream(sys.stdin.buffer, "<stdin>", published)
+            yield from read_stream(sys.stdin.buffer, "<stdin>", published, defer_html)
             continue
         path = Path(name)
         if path.is_dir():
-            files = list(_iter_directory(path))
-            if not files:
+            found = False
+            for file in _iter_directory(path):
+                found = True
+                yield from _iter_file(file, published, defer_html)
+            if not found:
                 yield ReadProblem(name, "the directory holds no .txt, .html, .jsonl or .parquet files")
-            for file in files:
-                yield from _iter_file(file, published)
             continue
-        yield from _iter_file(path, published)
+        yield from _iter_file(path, published, defer_html)
 
 
-def _iter_file(path: Path, published: dt.date | None) -> Iterator[Article | ReadProblem]:
+def _iter_file(
+    path: Path, published: dt.date | None, defer_html: bool = False
+) -> Iterator[Article | HtmlPage | ReadProblem]:
     origin = str(path)
     if not path.exists():
         yield ReadProblem(origin, "no such file")
         return
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        yield from iter_parquet(path, published)
+        yield from iter_parquet(path, published, defer_html)
         return
     if _is_jsonl(path):
         try:
@@ -357,14 +453,49 @@ def _iter_file(path: Path, published: dt.date | None) -> Iterator[Article | Read
                 if not path.stat().st_size:
                     yield ReadProblem(origin, "the input is empty")
                     return
-                yield from iter_jsonl(fh, origin, published)
+                yield from iter_jsonl(fh, origin, published, defer_html)
         except (OSError, EOFError) as exc:
             yield ReadProblem(origin, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
         return
     try:
-        yield read_file(path, published)
+        yield read_file(path, published, defer_html=defer_html)
     except InputError as exc:
         yield ReadProblem(origin, str(exc).removeprefix(f"{origin}: "))
+
+
+def count_items(paths: Iterable[str]) -> int | None:
+    """About how many items `iter_inputs` will yield (for a progress bar's total); None for stdin.
+
+    JSONL lines are counted without being parsed (a blank line counts too), Parquet rows from the file's
+    footer, other files one each; an unreadable input counts as one.
+    """
+    total = 0
+    for name in paths:
+        if name == "-":
+            return None
+        path = Path(name)
+        files = _iter_directory(path) if path.is_dir() else [path]
+        for file in files:
+            total += _count_file(file)
+    return total
+
+
+def _count_file(path: Path) -> int:
+    try:
+        if path.suffix.lower() in PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows or 1
+        if _is_jsonl(path):
+            lines, last = 0, b"\n"
+            with _open_binary(path) as fh:
+                while chunk := fh.read(1 << 20):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+            return max(1, lines + (last != b"\n"))
+    except Exception:  # counting is a guess for the progress bar; reading reports the real problem
+        return 1
+    return 1
 
 
 def read_single(name: str, published: dt.date | None = None) -> list[Article]:

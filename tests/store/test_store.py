@@ -136,6 +136,7 @@ def test_event_id_used_by_another_article_is_a_problem(store):
         store.add_article(make_article("b"), [make_record("shared:0", article_id="b")])
     report = store.add_articles_and_mentions([(make_article("c", origin="in.jsonl:3"), [make_record("shared:0")])])
     assert report.problems and report.problems[0][0] == "in.jsonl:3"
+    assert report.problems[0][1].startswith("an event id of this article")  # the origin is not repeated
     assert store.counts()["articles"] == 1
 
 

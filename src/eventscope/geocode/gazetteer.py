@@ -95,6 +95,7 @@ class Gazetteer:
         self._row_ids: dict[Place, int] = {}
         self._rows: dict[int, tuple] = {}
         self._matches: dict[tuple[str, str | None], tuple[PlaceMatch, ...]] = {}
+        self._country_rows: dict[str, int | None] = {}  # ISO2 -> row id of its PCLI place
 
     def __reduce__(self):
         # Pickled (e.g. to Dask workers) as its path: each process opens its own connection.
@@ -255,8 +256,13 @@ class Gazetteer:
     def country_place(self, country: str | Country) -> Place | None:
         """The country-level place (PCLI), at its capital's coordinates."""
         cc = self._iso2(country)
-        rows = self._query("SELECT id FROM place WHERE cc=? AND fcode='PCLI'", (cc,))
-        return self._places_by_ids([rows[0][0]]).get(rows[0][0]) if rows else None
+        with self._lock:
+            # No index serves this query (a scan, 1-2 ms) and events ask it often: one per country.
+            if cc not in self._country_rows:
+                rows = self._query("SELECT id FROM place WHERE cc=? AND fcode='PCLI'", (cc,))
+                self._country_rows[cc] = rows[0][0] if rows else None
+            row_id = self._country_rows[cc]
+        return self._places_by_ids([row_id]).get(row_id) if row_id is not None else None
 
     def admin_area(self, country: str | Country, name: str, level: int = 1) -> Place | None:
         """The ADM1 (or ADM2) area of a country called ``name``, or None."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -85,6 +86,12 @@ class Sentence:
     reference_date: dt.date | None = None
     cues: list[TermMatch] = field(default_factory=list)
     dates: list[DateExpression] = field(default_factory=list)  # offsets relative to the article
+    # span.text, kept: spaCy rebuilds it from the tokens on every call, and the stages ask often.
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.span.text
 
     @property
     def start(self) -> int:
@@ -93,10 +100,6 @@ class Sentence:
     @property
     def end(self) -> int:
         return self.offset + self.span.end_char
-
-    @property
-    def text(self) -> str:
-        return self.span.text
 
     def cue_labels(self) -> set[str]:
         return {c.label for c in self.cues}
@@ -130,32 +133,35 @@ class Analyser:
         return next(self.analyse_many([article]))
 
     def analyse_many(self, articles: Iterable[Article]) -> Iterator[AnalysedDoc]:
-        """AnalysedDocs in input order; blocks of many articles share spaCy batches."""
-        cleaned = (self.clean(a) for a in articles)
-        pending: list[tuple[CleanText, list[tuple[Block, Doc]], int]] = []
+        """AnalysedDocs in input order; blocks of many articles share spaCy batches.
 
-        def block_items(texts: Iterable[CleanText]) -> Iterator[tuple[str, tuple[int, Block]]]:
-            for position, text in enumerate(texts):
+        Only the articles whose blocks are still inside spaCy's current batch are held, so memory stays
+        flat however many articles stream through.
+        """
+        # pending[0] is article number `first`; each entry is (text, parsed blocks, blocks expected).
+        pending: deque[tuple[CleanText, list[tuple[Block, Doc]], int]] = deque()
+        first = 0
+
+        def block_items() -> Iterator[tuple[str, tuple[int, Block]]]:
+            for position, article in enumerate(articles):
+                text = self.clean(article)
                 blocks = [b for b in text.blocks if b.kind in PARSED_KINDS]
                 pending.append((text, [], len(blocks)))
-                if not blocks:
-                    continue
                 for block in blocks:
                     yield text.article.text[block.start : block.end][:MAX_BLOCK_CHARS], (position, block)
 
-        docs = self.nlp.pipe(block_items(cleaned), as_tuples=True, batch_size=self.batch_size)
-        emitted = 0
-        for doc, (position, block) in docs:
-            text, parsed, expected = pending[position]
-            parsed.append((block, doc))
-            while emitted < len(pending) and len(pending[emitted][1]) == pending[emitted][2]:
-                yield self._finish(pending[emitted][0], pending[emitted][1])
-                pending[emitted] = (pending[emitted][0], [], -1)  # release the docs
-                emitted += 1
-        while emitted < len(pending):
-            text, parsed, _ = pending[emitted]
-            yield self._finish(text, parsed)
-            emitted += 1
+        def ready() -> Iterator[AnalysedDoc]:
+            nonlocal first
+            while pending and len(pending[0][1]) == pending[0][2]:
+                text, parsed, _ = pending.popleft()
+                first += 1
+                yield self._finish(text, parsed)
+
+        for doc, (position, block) in self.nlp.pipe(block_items(), as_tuples=True, batch_size=self.batch_size):
+            pending[position - first][1].append((block, doc))
+            yield from ready()
+        # Articles after the last parsed block have no blocks to parse.
+        yield from ready()
 
     def _finish(self, text: CleanText, docs: list[tuple[Block, Doc]]) -> AnalysedDoc:
         sentences: list[Sentence] = []
@@ -165,7 +171,7 @@ class Analyser:
             for span in doc.sents:
                 sentence = Sentence(len(sentences), block, block_index, span, block.start, reference)
                 sentence.cues = [m for m in matches if span.start <= m.start < span.end]
-                for e in self.dates.find(span.text, reference):
+                for e in self.dates.find(sentence.text, reference):
                     shift = block.start + span.start_char
                     sentence.dates.append(replace(e, start=e.start + shift, end=e.end + shift))
                 sentences.append(sentence)

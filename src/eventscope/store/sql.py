@@ -332,7 +332,8 @@ class SqlStore:
         try:
             added = self.add_article(article, found)
         except InputError as problem:
-            report.problems.append((article.origin or article.id, str(problem)))
+            origin = article.origin or article.id
+            report.problems.append((origin, str(problem).removeprefix(f"{origin}: ")))
             return
         if added:
             report.articles_added += 1
