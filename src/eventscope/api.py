@@ -44,7 +44,7 @@ class Pipeline:
         nlp = load_nlp()
         analyser = Analyser(nlp, batch_size=batch_size)
         finder = ActorFinder(nlp, country_lookup=gaz.country)
-        return cls(analyser, Assembler(finder), EventBuilder(gaz), gaz)
+        return cls(analyser, Assembler(finder), EventBuilder(gaz, actors=finder), gaz)
 
     def extract_article(self, article: Article) -> list[ResolvedEvent]:
         return next(self.extract_articles([article]))[1]

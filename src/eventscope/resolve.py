@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eventscope.assemble import FAMILY_OF_TYPE as FAMILIES
 from eventscope.assemble import EventMention, PlaceMention, role_class
@@ -30,7 +30,7 @@ from eventscope.models import (
     ResolvedPlace,
     Toponym,
 )
-from eventscope.nlp.actors import ActorMention
+from eventscope.nlp.actors import ActorFinder, ActorMention
 from eventscope.nlp.analyse import AnalysedDoc
 from eventscope.nlp.event_rules import EventRules, load_event_rules
 from eventscope.rules import packaged_yaml
@@ -53,6 +53,11 @@ NEARBY_SENTENCES = 2
 # place when it is this close.
 STATED_PLACE_KM = 50.0
 ADDITIVE_WORDS = frozenset({"also", "another", "more", "additional", "further"})
+
+
+@functools.cache
+def state_institutions() -> frozenset[str]:
+    return frozenset(packaged_yaml("rules/discourse.yaml")["state_institutions"])
 
 
 @functools.cache
@@ -113,9 +118,14 @@ class Group:
 class EventBuilder:
     """Groups an article's mentions into events and gives every field its ACLED form."""
 
-    def __init__(self, gazetteer: Gazetteer, event_rules: EventRules | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, event_rules: EventRules | None = None,
+                 actors: ActorFinder | None = None) -> None:
         self.gaz = gazetteer
         self.rules = event_rules or load_event_rules()
+        self.actors = actors
+        # Per article, found when first asked: the state forces its body names, as (mention, sentence).
+        self._analysed: AnalysedDoc | None = None
+        self._state_forces: list[tuple[ActorMention, Evidence]] | None = None
         # Per article, set by build(): its state forces are mostly police; its place names by sentence.
         self._police_story = False
         self._toponyms: list[tuple[int, Toponym]] = []
@@ -125,6 +135,7 @@ class EventBuilder:
     def build(self, analysed: AnalysedDoc, mentions: list[EventMention]) -> list[ResolvedEvent]:
         if not mentions:
             return []
+        self._analysed, self._state_forces = analysed, None
         context = self._context(analysed, mentions)
         # Which force an article's unspecific "security forces" most likely are: the one it names most.
         kinds = [a.role for m in mentions for a in m.actors if a.role in ("state_police", "state_military")]
@@ -399,6 +410,8 @@ class EventBuilder:
         if actor1 is None:
             return None
         actor2, ev2 = self._actor(rule.actor2, winner, members, country, date.date, rule.event_type, actor1.name)
+        assoc1 = self._state_partners(actor1, actor2, members, country, date.date)
+        assoc2 = self._state_partners(actor2, actor1, members, country, date.date)
         fatalities = self._fatalities(members)
         evidence: list[Evidence] = []
         first_anchor = winner.mention.anchors[0] if winner.mention.anchors else None
@@ -419,7 +432,7 @@ class EventBuilder:
         confidence = self._confidence(winner, place, date, actor1, fatalities)
         return ResolvedEvent(
             article_id=article.id, event_id=event_id, disorder_type=rule.disorder_type, event_type=rule.event_type,
-            sub_event_type=sub, actor1=actor1, actor2=actor2, assoc_actor_1=(), assoc_actor_2=(), place=place,
+            sub_event_type=sub, actor1=actor1, actor2=actor2, assoc_actor_1=assoc1, assoc_actor_2=assoc2, place=place,
             country=country, date=date, fatalities=fatalities, notes=notes, source=article.source, url=article.url,
             confidence=confidence, evidence=tuple(evidence),
         )
@@ -519,6 +532,11 @@ class EventBuilder:
         for source in sources:
             if source == "none":
                 return None, None
+            if source == "state_forces":
+                actor, evidence = self._state_side(ordered, country, day)
+                if actor is not None and actor.name != exclude:
+                    return actor, evidence
+                continue
             generated = self._generated(source, country)
             if generated is not None:
                 if generated.name != exclude:
@@ -547,6 +565,62 @@ class EventBuilder:
                     if actor is not None and actor.name != exclude:
                         return actor, mention.span_evidence(source, candidate.start, candidate.end)
         return None, None
+
+    def _state_partners(self, actor: Actor | None, other: Actor | None, members: list[Placed],
+                        country: Country | None, day: dt.date | None) -> tuple[str, ...]:
+        """Other state forces on a state actor's side, as ACLED's associated actors: the police beside
+        the army against an armed group, or foreign troops beside them. Only where the other side is
+        not a state: between two states' forces, who stood with whom is not in the words."""
+        if actor is None or actor.inter not in (1, 8) or (other is not None and other.inter in (1, 8)):
+            return ()
+        partners: list[str] = []
+        for item in members:
+            for mention in item.mention.actors:
+                if mention.as_modifier or mention.role not in ("state_military", "state_police"):
+                    continue
+                partner = self.acled_actor(mention, country, day)
+                if partner is not None and partner.name != actor.name and partner.name not in partners:
+                    partners.append(partner.name)
+        return tuple(partners)
+
+    def _state_side(self, ordered: list[Placed], country: Country | None,
+                    day: dt.date | None) -> tuple[Actor | None, Evidence | None]:
+        """The state's forces as a whole, as in a fight for a town: its military when the event's
+        sentences name the army, or the article names its forces unspecifically ("Afghan forces",
+        "security forces"); its police only when police are all the article names."""
+        iso3 = country.iso3 if country is not None else None
+        named = [(a, item.mention) for item in ordered for a in item.mention.actors
+                 if not a.as_modifier and a.role in ("state_military", "state_police", "state_generic")]
+        # the event's own words first, the forces of its country before foreign ones
+        named.sort(key=lambda pair: pair[0].country is not None and pair[0].country.iso3 != iso3)
+        for actor, mention in named:
+            if actor.role == "state_military":
+                return self.acled_actor(actor, country, day), mention.span_evidence("state", actor.start, actor.end)
+        for actor, evidence in self._article_state_forces():
+            own_country = actor.country is None or actor.country.iso3 == iso3
+            if actor.role in ("state_military", "state_generic") and own_country:
+                return self.acled_actor(replace(actor, role="state_military"), country, day), evidence
+        for actor, mention in named:
+            return self.acled_actor(actor, country, day), mention.span_evidence("state", actor.start, actor.end)
+        return None, None
+
+    def _article_state_forces(self) -> list[tuple[ActorMention, Evidence]]:
+        """State forces named anywhere in the article's body, in story order, with their words (found
+        once, when first asked)."""
+        if self._state_forces is None:
+            self._state_forces = []
+            if self.actors is not None and self._analysed is not None:
+                roles = ("state_military", "state_police", "state_generic")
+                for block, doc in self._analysed.docs:
+                    if block.kind != "body":
+                        continue
+                    found = [a for a in self.actors.find(doc) if a.role in roles and not a.as_modifier
+                             and doc[a.head].lemma_.lower() not in state_institutions()]
+                    for a in sorted(found, key=lambda a: a.start):
+                        span = doc[a.start : a.end]
+                        where = Evidence("state", span.text, block.start + span.start_char, block.start + span.end_char)
+                        self._state_forces.append((a, where))
+        return self._state_forces
 
     @staticmethod
     def _generated_evidence(source: str, winner: Placed) -> Evidence | None:

@@ -30,14 +30,15 @@ def matches(want, got):
         and place_ok
         and want["date"] == got["event_date"]
         and want["fatalities"] == got["fatalities"]
+        and all(want[k] == got[k] for k in ("actor2", "assoc_actor_1", "assoc_actor_2") if k in want)
     )
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=[r["id"] for r in REPORTS])
 def test_report(pipeline, report):
     got = [e.to_record() for e in extract(report["text"], report["published"], pipeline=pipeline)]
-    summary = [(g["sub_event_type"], g["actor1"], g["location"], g["admin1"], g["event_date"], g["fatalities"])
-               for g in got]
+    summary = [(g["sub_event_type"], g["actor1"], g["actor2"], g["assoc_actor_2"], g["location"], g["admin1"],
+                g["event_date"], g["fatalities"]) for g in got]
     if report["expect"] == "none":
         assert got == [], summary
         return

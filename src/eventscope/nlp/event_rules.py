@@ -10,7 +10,7 @@ from eventscope.errors import RuleFileError
 from eventscope.rules import data_path, load_yaml, packaged_yaml
 
 ROLE_CLASSES = frozenset({"state", "armed", "civilians", "protesters", "rioters", "mob", "territory", "none"})
-ACTOR_SOURCES = frozenset({"agent", "patient", "state", "armed", "civilians", "protesters", "rioters",
+ACTOR_SOURCES = frozenset({"agent", "patient", "state", "state_forces", "armed", "civilians", "protesters", "rioters",
                            "unidentified", "police", "none"})
 # Labels computed from a mention rather than matched as words (see assemble.frame_labels).
 DERIVED_LABELS = frozenset({"violent_context", "armed_parties", "both_sides", "abstract_target",

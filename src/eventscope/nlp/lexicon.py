@@ -2,17 +2,20 @@
 
 Term syntax (see data/lexicons/cues.yaml): words separated by spaces; a word may end in /POS and may be
 a choice {a|b|} (an empty choice makes the word optional).  Matching is a dictionary lookup on the
-first word, then a check of the following tokens, so it stays cheap on long documents.
+first word, then a check of the following tokens, so it stays cheap on long documents.  On a Doc or a
+Span the first words are found in one pass over the token array, so only those tokens are looked at.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, Token
 
 from eventscope.errors import RuleFileError
 
@@ -84,17 +87,25 @@ class TermMatcher:
                 self._by_first.setdefault(form, []).append(term)
         for candidates in self._by_first.values():
             candidates.sort(key=lambda t: -len(t.words))
+        self._first_ids: np.ndarray | None = None
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def match(self, tokens: Sequence[Token] | Span, offset: int = 0) -> list[TermMatch]:
+    def match(self, tokens: Sequence[Token] | Span | Doc, offset: int = 0) -> list[TermMatch]:
         """Every term match over tokens; at one position the longest term of each label wins."""
-        tokens = list(tokens)
+        if isinstance(tokens, (Span, Doc)):
+            positions = self._first_word_positions(tokens)
+        else:
+            tokens = list(tokens)
+            positions = range(len(tokens))
         found: list[TermMatch] = []
-        for i, token in enumerate(tokens):
-            keys = {token.lower_, token.lemma_.lower()}
-            candidates = list(itertools.chain.from_iterable(self._by_first.get(k, ()) for k in keys))
+        for i in positions:
+            token = tokens[i]
+            lower, lemma = token.lower_, token.lemma_.lower()
+            candidates = self._by_first.get(lower, [])
+            if lemma != lower:
+                candidates = candidates + self._by_first.get(lemma, [])
             seen_labels: set[str] = set()
             for term in sorted(candidates, key=lambda t: -len(t.words)):
                 if term.label in seen_labels:
@@ -105,6 +116,20 @@ class TermMatcher:
                     found.append(TermMatch(term.label, term.text, i + offset, end + offset))
         return found
 
+    def _first_word_positions(self, tokens: Span | Doc) -> list[int]:
+        """Positions (relative to tokens) whose form or lemma may start a term: one vectorised test."""
+        if self._first_ids is None:
+            # a lemma keeps its case ("Fighting" as a noun): its capitalised spellings are keys too
+            spellings = {v for f in self._by_first for v in (f, f.capitalize(), f.title(), f.upper())}
+            self._first_ids = np.fromiter((get_string_id(v) for v in spellings), dtype=np.uint64)
+        if isinstance(tokens, Span):
+            ids = tokens.doc.to_array([LOWER, LEMMA])[tokens.start : tokens.end]
+        else:
+            ids = tokens.to_array([LOWER, LEMMA])
+        if len(ids) == 0:
+            return []
+        return np.flatnonzero(np.isin(ids, self._first_ids).any(axis=1)).tolist()
+
 
 def _word_ok(word: Word, token: Token) -> bool:
     if word.pos and token.pos_ != word.pos:
@@ -112,7 +137,7 @@ def _word_ok(word: Word, token: Token) -> bool:
     return token.lower_ in word.forms or token.lemma_.lower() in word.forms
 
 
-def _match_at(term: Term, tokens: list[Token], i: int) -> int | None:
+def _match_at(term: Term, tokens: Sequence[Token] | Span | Doc, i: int) -> int | None:
     """The end index when term matches at tokens[i], else None (optional words may be skipped)."""
     position = i
     for word in term.words:
