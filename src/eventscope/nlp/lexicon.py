@@ -3,7 +3,7 @@
 Term syntax (see data/lexicons/cues.yaml): words separated by spaces; a word may end in /POS and may be
 a choice {a|b|} (an empty choice makes the word optional).  Matching is a dictionary lookup on the
 first word, then a check of the following tokens, so it stays cheap on long documents.  On a Doc or a
-Span the first words are found in one pass over the token array, so only those tokens are looked at.
+Span the first words are found on the doc's integer ids, so only those tokens are looked at.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
@@ -20,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from eventscope.errors import RuleFileError
 
 _CHOICE = re.compile(r"\{([^}]*)\}")
+_IDS_KEY = "eventscope.lower_lemma_ids"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class TermMatcher:
                 self._by_first.setdefault(form, []).append(term)
         for candidates in self._by_first.values():
             candidates.sort(key=lambda t: -len(t.words))
-        self._first_ids: np.ndarray | None = None
+        self._first_ids: frozenset[int] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -117,18 +117,18 @@ class TermMatcher:
         return found
 
     def _first_word_positions(self, tokens: Span | Doc) -> list[int]:
-        """Positions (relative to tokens) whose form or lemma may start a term: one vectorised test."""
+        """Positions (relative to tokens) whose form or lemma may start a term, found on integer ids."""
         if self._first_ids is None:
             # a lemma keeps its case ("Fighting" as a noun): its capitalised spellings are keys too
             spellings = {v for f in self._by_first for v in (f, f.capitalize(), f.title(), f.upper())}
-            self._first_ids = np.fromiter((get_string_id(v) for v in spellings), dtype=np.uint64)
-        if isinstance(tokens, Span):
-            ids = tokens.doc.to_array([LOWER, LEMMA])[tokens.start : tokens.end]
-        else:
-            ids = tokens.to_array([LOWER, LEMMA])
-        if len(ids) == 0:
-            return []
-        return np.flatnonzero(np.isin(ids, self._first_ids).any(axis=1)).tolist()
+            self._first_ids = frozenset(get_string_id(v) for v in spellings)
+        doc, start = (tokens.doc, tokens.start) if isinstance(tokens, Span) else (tokens, 0)
+        ids = doc.user_data.get(_IDS_KEY)
+        if ids is None:
+            # every matcher and sentence of a doc shares one array of (lower, lemma) ids
+            ids = doc.user_data[_IDS_KEY] = doc.to_array([LOWER, LEMMA]).tolist() if len(doc) else []
+        first = self._first_ids
+        return [i - start for i in range(start, start + len(tokens)) if ids[i][0] in first or ids[i][1] in first]
 
 
 def _word_ok(word: Word, token: Token) -> bool:
