@@ -1195,6 +1195,9 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
         return False
     if outer.target.i in inner.tokens() or outer.target.i == inner.noun().i:
         return True
+    root = outer.span.root
+    if root.dep_ == "poss" and (root.head.i in inner.tokens() or root.head.i == inner.noun().i):
+        return True  # "Nigeria's northwestern Kaduna state": the possessor is where the place lies
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
     # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"

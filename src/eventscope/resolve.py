@@ -510,13 +510,20 @@ class EventBuilder:
             for classes, value, top, more in cluster:
                 by_kind.setdefault(classes, []).append((value, top, more))
             totals = []
+            added = added_high = 0
             for values in by_kind.values():
+                if all(more for _, _, more in values) and len(by_kind) > 1:
+                    # "one soldier was also killed" beside "twelve Palestinians were killed": not
+                    # another count of the same dead, but deaths on top of them
+                    added += sum(v for v, _, _ in values)
+                    added_high += sum(t for _, t, _ in values)
+                    continue
                 base = [v for v, _, more in values if not more] or [values[0][0]]
                 extra = sum(v for v, _, more in values if more) if len(values) > 1 else 0
                 tops = [t for _, t, more in values if not more] or [values[0][1]]
                 totals.append((min(base) + extra, max(tops) + extra))
-            best += max(t[0] for t in totals)
-            high += max(t[1] for t in totals)
+            best += max((t[0] for t in totals), default=0) + added
+            high += max((t[1] for t in totals), default=0) + added_high
         return Fatalities(best, best, max(high, best), True, tuple(evidence))
 
     # -- actors -----------------------------------------------------------------------------
