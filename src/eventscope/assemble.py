@@ -84,6 +84,7 @@ class ModalityRules:
     domains: dict[str, frozenset[str]]
     rehearsals: frozenset[str]
     accidents: frozenset[str]
+    past_forms: frozenset[str]
 
 
 def _words(data: dict, key: str) -> frozenset[str]:
@@ -110,7 +111,7 @@ def modality_rules() -> ModalityRules:
         _words(d, "modal_aux"), _words(d, "irrealis_verbs"), _words(d, "generic_verbs"),
         _words(d, "conditional_marks"), _words(d, "legal_terms"), metaphors,
         {k: _words(d, f"{k}_terms") for k in ("sport", "culture", "market")},
-        _words(d, "rehearsals"), _words(d, "accidents"),
+        _words(d, "rehearsals"), _words(d, "accidents"), _words(d, "past_forms"),
     )
 
 
@@ -588,7 +589,7 @@ class Assembler:
     def _is_past(self, verb: Token) -> bool:
         """Past tense, present perfect or passive past: 'killed', 'have overrun', 'were killed'.
         'has been fighting' is a state of affairs, not an incident."""
-        if verb.tag_ == "VBD":
+        if verb.tag_ == "VBD" or verb.lower_ in self.modality.past_forms:
             return True
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
         if verb.tag_ == "VBG" and aux & {"has", "have", "'ve"} and "been" in aux:

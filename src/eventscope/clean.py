@@ -162,4 +162,21 @@ def clean(article: Article, date_rules: DateRules | None = None) -> CleanText:
     blocks = split_blocks(article.text)
     reference, evidence = find_reference_date(article, blocks, date_rules)
     dateline, dateline_end = find_dateline(article.text, blocks)
+    if dateline_end is not None:
+        blocks = _split_dateline(article.text, blocks, dateline_end)
     return CleanText(article, tuple(blocks), reference, evidence, dateline, dateline_end)
+
+
+def _split_dateline(text: str, blocks: list[Block], dateline_end: int) -> list[Block]:
+    """'BAMAKO (AFP) - Three soldiers were killed ...': the dateline becomes a block of its own, so the
+    parser reads the sentence as written and the dateline's date is not taken for the event's."""
+    out = []
+    for block in blocks:
+        if block.kind == "body" and block.start < dateline_end < block.end:
+            rest = dateline_end + len(text[dateline_end : block.end]) - len(text[dateline_end : block.end].lstrip())
+            out.append(Block(block.start, dateline_end, "dateline"))
+            if rest < block.end:
+                out.append(Block(rest, block.end, "body"))
+        else:
+            out.append(block)
+    return out

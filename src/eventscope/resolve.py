@@ -369,6 +369,12 @@ class EventBuilder:
                 item.mention.rule = self.rules.first(
                     "Excessive force against protesters" if deadly else "Protest with intervention"
                 )
+            elif crowd_events and item.mention.rule.sub_event_type == "Arrests" and item.mention.agent_class in (
+                "state", "none"
+            ):
+                # "several people were detained" where a crowd gathered: how the protest was policed
+                item.family = "crowd"
+                item.mention.rule = self.rules.first("Protest with intervention")
             target = None
             # the event most recently added to first
             for group in sorted(groups, key=lambda g: -g.members[-1].mention.sentence.index):
@@ -746,7 +752,8 @@ KIND_WORDS = ("village", "town", "city", "district", "township", "area", "camp",
 def _bare_name(text: str) -> str:
     """'Jangebe village' -> 'Jangebe': the name, without the kind word written with it."""
     words = text.split()
-    while len(words) > 1 and words[-1].lower() in KIND_WORDS:
+    # a capitalised "City" or "Town" is part of the name ("Old City", "Gaza City", "Old Town")
+    while len(words) > 1 and words[-1].lower() in KIND_WORDS and words[-1] not in ("City", "Town"):
         words.pop()
     while len(words) > 1 and words[0].lower() in ("the",):
         words.pop(0)
