@@ -1101,12 +1101,13 @@ PRIOR_SPANS = frozenset({"day", "days", "week", "weeks", "month", "months", "yea
 
 
 def _is_prior(token: Token, rules: DiscourseRules) -> bool:
-    """'before the vote', 'after two days of looting', 'following weeks of clashes': an earlier time.
+    """'before the vote', 'since the attacks', 'after two days of looting', 'following weeks of clashes':
+    an earlier time.
     'after a gun battle' or 'after the clash' tells how the event itself went, and is not."""
     if token.dep_ != "pobj" or token.head.lower_ not in PRIOR_PREPOSITIONS:
         return False
-    if token.head.lower_ in ("before", "prior"):
-        return True
+    if token.head.lower_ in ("before", "prior", "since"):
+        return True  # "since the September 11 attacks": a point in the past the sentence counts from
     return token.lemma_.lower() in PRIOR_SPANS or token.lower_ in PRIOR_SPANS
 
 
@@ -1199,6 +1200,9 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     root = outer.span.root
     if root.dep_ == "poss" and (root.head.i in inner.tokens() or root.head.i == inner.noun().i):
         return True  # "Nigeria's northwestern Kaduna state": the possessor is where the place lies
+    named = inner.span.root
+    if named.dep_ == "pobj" and named.head.lower_ == "of" and outer.target.i == named.head.head.i:
+        return True  # "the village of Toulfe in Loroum province": the phrase hangs on what the name names
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
     # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"

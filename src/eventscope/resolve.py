@@ -289,6 +289,9 @@ class EventBuilder:
     def _resolve_area(self, area: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
         """A place another lies in is an area first: "Guaruja, on the coast of Sao Paulo" is the state."""
         if area.qualifier is None and not area.capital:
+            plain = self._resolve(area, context)
+            if plain is not None and plain.place.feature_code.startswith("PCL"):
+                return plain  # "in western Niger": a country's name is the country, not a province so named
             found = resolve_place(self.gaz, area.text, context, "region", area.start, area.end)
             if found is not None and found.place.feature_class == "A":
                 return found

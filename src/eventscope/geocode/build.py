@@ -42,7 +42,7 @@ from eventscope.geocode.normalize import (
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way names and capitals are derived changes: a new default index is built.
-BUILDER_VERSION = 9
+BUILDER_VERSION = 10
 SCHEMA = f"eventscope-gazetteer-{BUILDER_VERSION}"
 
 # A town named like its area is taken as the area's capital only when it is not a hamlet beside the
@@ -212,9 +212,15 @@ def area_short_name(
 
 
 def _strip_area_words(name: str, rules: ToponymRules) -> str:
-    # Whole words only: "Ile-de-France" keeps its "de", "Estado de Tlaxcala" loses it.
-    core = [w for w in ascii_name(name).split() if fold(w) not in rules.area_words]
-    return " ".join(core).strip(" -")
+    # Whole words at either end only: "Estado de Tlaxcala" loses "Estado de", "Homs Governorate" its
+    # last word, but "Rio de Janeiro", "Mato Grosso do Sul" and "Ile-de-France" keep theirs.
+    words = ascii_name(name).split()
+    lead, tail = 0, len(words)
+    while lead < tail and fold(words[lead]) in rules.area_words:
+        lead += 1
+    while tail > lead and fold(words[tail - 1]) in rules.area_words:
+        tail -= 1
+    return " ".join(words[lead:tail]).strip(" -")
 
 
 def area_name_variants(name: str, alternates: Iterable[str], rules: ToponymRules) -> set[str]:

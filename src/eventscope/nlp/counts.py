@@ -212,6 +212,9 @@ def _is_death_word(token: Token) -> bool:
     if lemma in ("shoot", "gun", "hack", "burn", "stab", "beat", "strangle"):
         # only "shot dead", "gunned down", "hacked to death", "burned alive"...
         following = {t.lower_ for t in token.doc[token.i + 1 : token.i + 4]}
+        # "beat a factory manager to death": the words may come after the object, in the verb's phrase
+        following |= {g.lower_ for c in token.children if c.dep_ in ("prep", "oprd", "acomp", "advmod", "prt")
+                      for g in (c, *c.children)}
         return bool(following & {"dead", "death", "alive", "down"}) and not (
             lemma == "shoot" and "down" in following  # "shot down" a drone
         )
