@@ -464,7 +464,7 @@ class Assembler:
         for anchor, verb in verbs.items():
             places = []
             for c in candidates:
-                if id(c) in containers:
+                if id(c) in containers or _qualifies_other(c, candidates):
                     continue
                 if c.target is not None and verb is not None and (
                     c.target == verb or _governing_verb(c.target) == verb
@@ -473,6 +473,13 @@ class Assembler:
                 elif verb is not None and _where_clause_of(verb, c, candidates):
                     places = [c]
                     break
+            if verb is not None and any(c.target == verb for c in places):
+                # "militants in Gaza fired rockets at Israel": where the doers are from is not a second
+                # place of the act when the act names its own
+                places = [c for c in places if c.target is None or c.target.dep_ != "nsubj" or c.target.head != verb]
+            if any(c.mention.qualifier not in ("near", "km") for c in places):
+                # "in Bulacan province, north of Manila": a bearing beside a place named is the same place
+                places = [c for c in places if c.mention.qualifier not in ("near", "km")]
             own[anchor] = places
         # "a civilian was killed when troops fired in Shopian": a cue with no place of its own takes the
         # place of the clause that tells how it happened
@@ -569,6 +576,10 @@ class Assembler:
             return False
         if any(c.dep_ == "mark" and c.lower_ in m.conditional_marks for c in children):
             return False
+        if any(c.dep_ == "mark" and c.lower_ in ("after", "before") for c in children) and any(
+            c.dep_ == "npadvmod" and c.lemma_.lower() in PRIOR_SPANS for c in children
+        ):
+            return False  # "two days after police killed 32 people": another day's event, told as context
         head = verb.head
         complement = verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl")
         if head.i != verb.i and complement and head.lemma_.lower() in m.irrealis_verbs | IRREALIS_NOUNS:
@@ -1195,6 +1206,8 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     or follows it with nothing but 'in the ... district of' between (however the parser attached it)."""
     if outer.target is None or outer.target.i in inner.tokens() and outer.span.root.dep_ == "conj":
         return False
+    if outer.mention.qualifier in ("near", "km"):
+        return False  # "Bulacan province, north of Manila": a bearing from a place, not an area around it
     if outer.target.i in inner.tokens() or outer.target.i == inner.noun().i:
         return True
     root = outer.span.root
@@ -1208,6 +1221,15 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"
     return 0 < len(between) <= 8 and between[0].lower_ in ("in", ",") and all(
         t.lower_ in CONTAINER_GLUE or t.ent_type_ == "GPE" for t in between
+    )
+
+
+def _qualifies_other(place: PlaceCandidate, candidates: list[PlaceCandidate]) -> bool:
+    """'Bulacan province, north of Manila': a place whose phrase hangs on another place says where
+    that one is, and is no place of its own."""
+    target = place.target
+    return target is not None and any(
+        o is not place and (target.i in o.tokens() or target.i == o.noun().i) for o in candidates
     )
 
 
@@ -1254,6 +1276,11 @@ def _place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     for candidate in _raw_place_spans(span, rules):
         possessive = [t.i for t in candidate if t.tag_ == "POS" or t.text in ("'s", "’s")]
+        if possessive and possessive[-1] == candidate.end - 1:
+            # "Gaza City's al-Shati camp": the name is the possessor itself, without its "'s"
+            if possessive[-1] > candidate.start:
+                yield doc[candidate.start : possessive[-1]]
+            continue
         start = possessive[-1] + 1 if possessive else candidate.start
         end = candidate.end
         # "Ru So district": run on over capitalised words only when a kind word ends the run

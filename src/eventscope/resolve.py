@@ -15,6 +15,8 @@ import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 
+from spacy.tokens import Doc
+
 from eventscope.assemble import FAMILY_OF_TYPE as FAMILIES
 from eventscope.assemble import EventMention, PlaceMention, role_class
 from eventscope.geocode.gazetteer import Gazetteer, distance_km
@@ -58,6 +60,11 @@ ADDITIVE_WORDS = frozenset({"also", "another", "more", "additional", "further"})
 @functools.cache
 def state_institutions() -> frozenset[str]:
     return frozenset(packaged_yaml("rules/discourse.yaml")["state_institutions"])
+
+
+@functools.cache
+def attribution_verbs() -> frozenset[str]:
+    return frozenset(packaged_yaml("rules/discourse.yaml")["attribution_verbs"])
 
 
 @functools.cache
@@ -126,6 +133,7 @@ class EventBuilder:
         # Per article, found when first asked: the state forces its body names, as (mention, sentence).
         self._analysed: AnalysedDoc | None = None
         self._state_forces: list[tuple[ActorMention, Evidence]] | None = None
+        self._blame: list[tuple[ActorMention, Evidence]] | None = None
         # Per article, set by build(): its state forces are mostly police; its place names by sentence.
         self._police_story = False
         self._toponyms: list[tuple[int, Toponym]] = []
@@ -135,7 +143,7 @@ class EventBuilder:
     def build(self, analysed: AnalysedDoc, mentions: list[EventMention]) -> list[ResolvedEvent]:
         if not mentions:
             return []
-        self._analysed, self._state_forces = analysed, None
+        self._analysed, self._state_forces, self._blame = analysed, None, None
         context = self._context(analysed, mentions)
         # Which force an article's unspecific "security forces" most likely are: the one it names most.
         kinds = [a.role for m in mentions for a in m.actors if a.role in ("state_police", "state_military")]
@@ -553,6 +561,11 @@ class EventBuilder:
                 if actor is not None and actor.name != exclude:
                     return actor, evidence
                 continue
+            if source == "unidentified":
+                blamed, evidence = self._blamed(country, day)
+                if blamed is not None and blamed.name != exclude:
+                    # "he blamed federal troops": the perpetrator the report names, though unproven
+                    return blamed, evidence
             generated = self._generated(source, country)
             if generated is not None:
                 if generated.name != exclude:
@@ -620,6 +633,29 @@ class EventBuilder:
             return self.acled_actor(actor, country, day), mention.span_evidence("state", actor.start, actor.end)
         return None, None
 
+    def _blamed(self, country: Country | None, day: dt.date | None) -> tuple[Actor | None, Evidence | None]:
+        """An armed actor or state force the article says was blamed or accused ("residents blamed the
+        army", "police blamed the attack on Boko Haram"), when the event names no perpetrator itself."""
+        if self._blame is None:
+            self._blame = []
+            if self.actors is not None and self._analysed is not None:
+                verbs = attribution_verbs()
+                for block, doc in self._analysed.docs:
+                    if block.kind != "body" or not any(t.lemma_.lower() in verbs for t in doc):
+                        continue
+                    for actor in self.actors.find(doc):
+                        head = doc[actor.head]
+                        verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "on" else head.head
+                        if head.dep_ not in ("dobj", "pobj") or verb.lemma_.lower() not in verbs:
+                            continue
+                        if role_class(actor) in ("armed", "state") and not actor.as_modifier:
+                            self._blame.append((actor, _block_evidence("actor1", doc, block.start, actor)))
+        for actor, evidence in self._blame:
+            named = self.acled_actor(actor, country, day)
+            if named is not None:
+                return named, evidence
+        return None, None
+
     def _article_state_forces(self) -> list[tuple[ActorMention, Evidence]]:
         """State forces named anywhere in the article's body, in story order, with their words (found
         once, when first asked)."""
@@ -633,9 +669,7 @@ class EventBuilder:
                     found = [a for a in self.actors.find(doc) if a.role in roles and not a.as_modifier
                              and doc[a.head].lemma_.lower() not in state_institutions()]
                     for a in sorted(found, key=lambda a: a.start):
-                        span = doc[a.start : a.end]
-                        where = Evidence("state", span.text, block.start + span.start_char, block.start + span.end_char)
-                        self._state_forces.append((a, where))
+                        self._state_forces.append((a, _block_evidence("state", doc, block.start, a)))
         return self._state_forces
 
     @staticmethod
@@ -761,6 +795,12 @@ def _bare_name(text: str) -> str:
     while len(words) > 1 and words[0].lower() in ("the",):
         words.pop(0)
     return " ".join(words)
+
+
+def _block_evidence(field_name: str, doc: Doc, offset: int, actor: ActorMention) -> Evidence:
+    """Evidence for an actor mention of a block's doc (offset: the block's start in the article)."""
+    span = doc[actor.start : actor.end]
+    return Evidence(field_name, span.text, offset + span.start_char, offset + span.end_char)
 
 
 def _overlapping(reports: list) -> list[list]:

@@ -37,6 +37,7 @@ W_POP = 0.3  # x log10(population): the larger homonym unless context says other
 W_TOWN = 0.4  # a town over the same-named area ("Kunduz" is the city unless "province" is written)
 W_COUNTRY_NAME = 1.5  # a country's own name is far more often meant than a town or area so called
 W_KIND = 2.0  # the kind word written ("Donetsk region" -> the oblast; "Kunduz city" -> the town)
+W_UNPLACED = 1.0  # a district the data gives no people or town of its own: its point is borrowed
 W_SEAT = 0.5  # a town that is the seat of a same-named area among the candidates ("Kunduz": the city)
 
 # Qualifiers that move an event off the named town: ACLED geo_precision 2.
@@ -135,6 +136,8 @@ def _score(match: PlaceMatch, context: PlaceContext) -> float:
         local = max(local, W_NEAR * min(1.0, near / max(1.0, sum(w for *_, w in context.points))))
     s += local
     s += W_POP * math.log10(max(place.population, 0) + 10)
+    if place.feature_class == "A" and place.feature_code not in ("ADM1", "PCLI") and place.population <= 0:
+        s -= W_UNPLACED
     if place.feature_code == "PCLI" and match.score >= SCORE_ALTERNATE:
         s += W_COUNTRY_NAME
     kind = match.kind
