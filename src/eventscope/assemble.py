@@ -1310,6 +1310,11 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
             # "the northern Afghan city": an adjective; "the Gulf port Umm Qasr": a modifier of a modifier
             seen.update(range(ent.start, ent.end))
             continue
+        after = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+        if after is not None and doc[ent.end].text in ("-", "–") and after.tag_ in ("VBN", "VBD", "JJ"):
+            # "Iran-backed militants", "Kabul-based officials": a word about the actor, not a place
+            seen.update(range(ent.start, ent.end))
+            continue
         tagged = ent.label_ in ("GPE", "LOC", "FAC")
         # a nationality is a place only after a place preposition ("fled into Afghan territory")
         located = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions

@@ -217,6 +217,18 @@ def _foreign_hamlet(place: Place, context: PlaceContext) -> bool:
     return any(context.country_share(other) >= FOREIGN_MIN_SHARE for other in context.named_countries)
 
 
+# A country's own name is the country, never a small town or district of that name abroad ("Jordan"
+# is not Jordan, Minnesota, whatever else the article says of the United States); a large homonym
+# ("Georgia" the US state) stays for the context to decide.
+HOMONYM_MIN_POPULATION = 100_000
+
+
+def _without_small_homonyms(matches: list[PlaceMatch]) -> list[PlaceMatch]:
+    if not any(m.place.feature_code == "PCLI" and m.score >= SCORE_ALTERNATE for m in matches):
+        return matches
+    return [m for m in matches if m.place.feature_code == "PCLI" or m.place.population >= HOMONYM_MIN_POPULATION]
+
+
 def resolve_place(
     gaz: Gazetteer,
     name: str,
@@ -236,9 +248,9 @@ def resolve_place(
     q = (qualifier or "").lower()
     if q in AREA_QUALIFIERS and fold(name).split()[-1:] != [q]:
         query = f"{name} {AREA_QUALIFIERS[q]}"
-    ranked = rank_places(candidates_for(gaz, query, context), context)
+    ranked = rank_places(_without_small_homonyms(candidates_for(gaz, query, context)), context)
     if not ranked and query != name:
-        ranked = rank_places(candidates_for(gaz, name, context), context)
+        ranked = rank_places(_without_small_homonyms(candidates_for(gaz, name, context)), context)
     if not ranked:
         log.debug("no gazetteer place for %r", name)
         return None
