@@ -71,6 +71,7 @@ class DiscourseRules:
     reporting_verbs: frozenset[str]
     physical_targets: frozenset[str]
     jurisdiction_heads: frozenset[str]
+    force_posts: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def discourse_rules() -> DiscourseRules:
         {k: v for k, v in d["place_kinds"].items() if k != "__line__"},
         {k: v for k, v in d["place_prepositions"].items() if k != "__line__"},
         _words(d, "non_event_heads"), _words(d, "reporting_verbs"), _words(d, "physical_targets"),
-        _words(d, "jurisdiction_heads"),
+        _words(d, "jurisdiction_heads"), _words(d, "force_posts"),
     )
 
 
@@ -765,6 +766,15 @@ class Assembler:
                     return None
             if in_phrase:
                 return in_phrase[0]
+            if token.lemma_.lower() in self.discourse.force_posts:
+                # "attacked a military base", "a police checkpoint": the force holding the post
+                for c in token.children:
+                    if c.dep_ not in ("amod", "compound", "nmod"):
+                        continue
+                    role = by_head[c.i].role if c.i in by_head else self.actors.generic_role(c)
+                    holder = by_head.get(c.i) or (role and ActorMention(c.i, c.i + 1, c.i, role, c.text))
+                    if holder and role_class(holder) in ("state", "armed"):
+                        return holder
             by_agent = token.dep_ == "pobj" and token.head.lower_ == "by"
             return self._country_forces(token) if token.dep_ == "nsubj" or by_agent else None
 

@@ -110,6 +110,16 @@ class ActorFinder:
                     head = outer
                 elif outer.lemma_.lower() in NON_ACTOR_HEADS or outer.pos_ in ("NOUN", "PROPN"):
                     as_modifier = True
+            root = span.root
+            noun = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("of", "from") else None
+            if noun is not None and noun.i < span.start and noun.pos_ == "NOUN" and not taken & set(
+                range(noun.i, span.start)
+            ) and (self.generic_role(noun) == "armed_nonstate" or noun.lemma_.lower() in GROUP_MEMBER_NOUNS):
+                # "fighters from the Rapid Support Forces", "two militants of Jaish-e-Mohammad": one
+                # actor, the group, standing where its members do in the sentence
+                start = min([noun.i] + [c.i for c in noun.children if c.dep_ in ("nummod", "amod", "compound")
+                                        and c.i < noun.i])
+                head, as_modifier = noun, False
             if span.end < len(doc) and doc[span.end].text in ("-", "–") and span.end + 1 < len(doc):
                 as_modifier = as_modifier or doc[span.end + 1].tag_ in ("VBN", "VBD")  # "Hamas-run"
             taken.update(range(start, end))
