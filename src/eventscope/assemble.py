@@ -133,6 +133,8 @@ class PlaceMention:
     capital: bool = False
     # "southern Lebanon": the direction written before the name (south, north, east, west, central).
     direction: str | None = None
+    # "a raid on the village": the town the story named last, whatever words it was named in.
+    anaphor: bool = False
 
 
 @dataclass(slots=True)
@@ -226,6 +228,7 @@ class Assembler:
 
     def __init__(self, actor_finder: ActorFinder, event_rules: EventRules | None = None) -> None:
         self._header = (0, 0)  # article offsets of the current article's dateline header
+        self._place_named = False
         self.actors = actor_finder
         self.rules = event_rules or load_event_rules()
         self.modality = modality_rules()
@@ -236,6 +239,7 @@ class Assembler:
             return []
         dateline = analysed.clean.dateline
         self._header = (dateline.start, analysed.clean.dateline_end or dateline.end) if dateline else (0, 0)
+        self._place_named = False  # whether a sentence before has named a place ("the town" can point back)
         actor_cache: dict[int, list[ActorMention]] = {}
         for _, doc in analysed.docs:
             actor_cache[id(doc)] = self.actors.find(doc)
@@ -266,6 +270,7 @@ class Assembler:
                 if not found and mentions:
                     self._lend_place(sentence, mentions[-1])
             previous_actors = [a for a in actors if not a.as_modifier] or previous_actors
+            self._place_named = self._place_named or any(e.label_ in PLACE_LABELS for e in sentence.span.ents)
         self._inherit_dates(analysed, mentions)
         return mentions
 
@@ -534,6 +539,8 @@ class Assembler:
 
     def _is_realis(self, token: Token) -> bool:
         """Does the clause around token report something that happened (past, asserted, real)?"""
+        if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in token.children):
+            return False  # "no attack took place", "no clashes were reported"
         if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and token.head.i != token.i:
             token = token.head  # "Russian shelling hit a hospital": a gerund used as a noun
             verb = _governing_verb(token)
@@ -930,6 +937,24 @@ class Assembler:
                     place = PlaceMention(token.text, start, start + len(token.text), None, 3 if tied else 2,
                                          surely_place=True, capital=True)
                     found.append(PlaceCandidate(sentence.span.doc[token.i:token.i + 1], token.head, place))
+        # "an overnight raid on the village": the town or village named before, when no name is tied here
+        if not any(c.mention.strength >= 3 for c in found):
+            for token in sentence.span:
+                located = token.dep_ == "pobj" and (
+                    token.head.lower_ in self.discourse.place_prepositions or token.head.lower_ == "on"
+                )
+                kind = self.discourse.place_kinds.get(token.lower_)
+                if kind != "town" or not located or not _definite(token) or token.i not in clause_tokens:
+                    continue
+                if not self._place_named and not any(
+                    e.label_ in PLACE_LABELS and e.end <= token.i for e in sentence.span.ents
+                ):
+                    continue  # "no attack took place in the city": no town named to point back to
+                if any(c.dep_ in ("appos", "compound", "prep") for c in token.children):
+                    continue  # "the village of Solhan", "the town Kidal": named here, not pointed back to
+                start = sentence.offset + token.idx
+                place = PlaceMention(token.text, start, start + len(token.text), None, 3, anaphor=True)
+                found.append(PlaceCandidate(sentence.span.doc[token.i:token.i + 1], token.head, place))
         # a place that lies in another the sentence names is surely a place, known or not; the other
         # is where it lies, not where things happened
         for candidate in found:
@@ -1183,6 +1208,8 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 
 # Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
 # Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+BEARINGS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge", "'s", "’s",
                             "district", "province", "state", "region", "county", "township", "municipality",
                             "division", "governorate", "oblast", "prefecture", "department", "commune",
@@ -1216,8 +1243,6 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     or follows it with nothing but 'in the ... district of' between (however the parser attached it)."""
     if outer.target is None or outer.target.i in inner.tokens() and outer.span.root.dep_ == "conj":
         return False
-    if outer.mention.qualifier in ("near", "km"):
-        return False  # "Bulacan province, north of Manila": a bearing from a place, not an area around it
     if outer.target.i in inner.tokens() or outer.target.i == inner.noun().i:
         return True
     root = outer.span.root
@@ -1228,6 +1253,10 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
         return True  # "the village of Toulfe in Loroum province": the phrase hangs on what the name names
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
+    words = [t.lower_ for t in between]
+    if any(w in BEARINGS and words[i + 1 : i + 2] == ["of"] and words[i - 1 : i] != ["the"]
+           for i, w in enumerate(words)):
+        return False  # "Bulacan province, north of Manila": a bearing from a place, not an area around it
     # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"
     return 0 < len(between) <= 8 and between[0].lower_ in ("in", ",") and all(
         t.lower_ in CONTAINER_GLUE or t.ent_type_ == "GPE" for t in between

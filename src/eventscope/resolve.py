@@ -203,6 +203,8 @@ class EventBuilder:
         return context
 
     def _resolve(self, place: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
+        if place.anaphor:
+            return self._town_named_before(place.start, context)
         if place.capital:
             # "in the capital": the capital of the country the story is in
             top = context.likeliest_country()
@@ -293,6 +295,16 @@ class EventBuilder:
         for area in known_areas:
             return area, None
         return None, None
+
+    def _town_named_before(self, offset: int, context: PlaceContext) -> ResolvedPlace | None:
+        """The last town or village the article named before `offset` ("the village" pointing back)."""
+        for _, toponym in sorted(self._toponyms, key=lambda item: -item[1].start):
+            if toponym.start >= offset:
+                continue
+            found = resolve_place(self.gaz, toponym.text, context, None, toponym.start, toponym.end)
+            if found is not None and found.place.feature_class == "P":
+                return found
+        return None
 
     def _resolve_area(self, area: PlaceMention, context: PlaceContext) -> ResolvedPlace | None:
         """A place another lies in is an area first: "Guaruja, on the coast of Sao Paulo" is the state."""

@@ -86,6 +86,7 @@ def parse_quantity(text: str, rules: NumberRules | None = None) -> tuple[int, in
             value = rules.vague[vague_words[0]]
             return value, value, value, True
     digits = alpha2digit(lowered.replace("-", " "), "en", threshold=0)
+    digits = re.sub(r"(\d+)\s+dozens?\b", lambda m: str(int(m[1]) * 12), digits)  # "two dozen": 24
     match = _RANGE.search(digits)
     if match and ("between" in digits or "to" in digits or "-" in text or "–" in text or " or " in digits):
         low, high = int(match[1].replace(",", "")), int(match[2].replace(",", ""))
@@ -134,6 +135,8 @@ def count_phrase(noun: Token, rules: NumberRules) -> Count | None:
                 return Count(*parsed, start=child.i, end=noun.i + 1)
     if noun.pos_ == "PROPN" and noun.ent_type_ == "PERSON":
         return Count(1, 1, 1, False, noun.left_edge.i, noun.i + 1)
+    if noun.lower_ in ("dead", "deceased"):
+        return None  # "buried their dead": the dead told elsewhere, no count of their own
     dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
     singular = noun.tag_ in ("NN", "NNP") and lemma not in NOT_VICTIMS
     if singular and dets & {"a", "an", "another", "one", "the", "his", "her", "their"}:
@@ -146,6 +149,8 @@ def count_phrase(noun: Token, rules: NumberRules) -> Count | None:
 
 def _with_conjuncts(token: Token) -> list[Token]:
     out = [token]
+    if any(c.dep_ == "quantmod" and c.lower_ == "between" for c in token.children):
+        return out  # "between 10 and 15": one range, not two groups
     for child in token.children:
         if child.dep_ == "conj":
             out.extend(_with_conjuncts(child))
