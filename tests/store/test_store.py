@@ -52,7 +52,7 @@ def test_open_creates_the_schema_once(db_url):
     with open_store(db_url) as store:
         with store.engine.connect() as conn:
             context = MigrationContext.configure(conn)
-            assert context.get_current_revision() == "0002"
+            assert context.get_current_revision() == "0003"
             assert compare_metadata(context, metadata) == []
         assert store.counts() == {"articles": 0, "mentions": 0, "events": 0, "unmerged": 0}
     with open_store(db_url) as again:  # a second open migrates nothing

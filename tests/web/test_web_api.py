@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -158,6 +159,17 @@ def test_stats(client):
     assert {(r["day"], r["event_type"]) for r in stats["by_day_type"]} >= {("2015-09-28", "Battles")}
     nigeria = client.get("/api/stats", params={"country": "NGA"}).json()
     assert nigeria["events"] == 1 and nigeria["fatalities"] == 11 and nigeria["by_day"][0]["key"] == "2021-06-13"
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "NGA"}, {"actor": "taliban"}, {"since": "2030-01-01"}])
+def test_stats_body_is_the_stats_to_dict(client, seeded_store, params):
+    """The route encodes the Stats dataclass directly: the same JSON, keys in the same order, as to_dict()."""
+    from eventscope.store import EventFilter
+
+    body = client.get("/api/stats", params=params).content
+    filters = EventFilter(**params) if "since" not in params else EventFilter(since=dt.date(2030, 1, 1))
+    expected = json.dumps(seeded_store.stats(filters).to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert body == expected.encode()
 
 
 def test_map_points_then_grid_cells(seeded_store):

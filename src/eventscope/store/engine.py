@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 from sqlalchemy import URL, Connection, Engine, Integer, create_engine, event, exc, make_url, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -64,16 +65,20 @@ def describe(url: URL) -> str:
 
 
 def make_engine(url: URL) -> Engine:
-    """An engine with our transaction discipline: SQLite in WAL mode, writers take the lock up front."""
+    """An engine with our transaction discipline: SQLite in WAL mode, writers take the lock up front.
+
+    Stored JSON (the records) is read with orjson, several times faster than the json module on a page
+    of records; it is written as before.
+    """
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
         if not path.parent.exists():
             raise StoreError(f"cannot create {path}: directory {path.parent} does not exist")
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, json_deserializer=orjson.loads)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, json_deserializer=orjson.loads)
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -139,6 +139,28 @@ events = Table(
     Index("ix_events_stats_country", "iso3", "country", *(c for c in STATS_COLUMNS if c not in ("iso3", "country"))),
 )
 
+# The events counted per day, country, event type and sub-event type, with their fatalities: stats read
+# this instead of the events when their filters name only these columns (the store keeps it in step with
+# the events, in the same transactions).  Rows are unique per key; writes to it are serialised like merges.
+ROLLUP_KEY = ("event_date", "iso3", "country", "event_type", "sub_event_type")
+event_rollup = Table(
+    "event_rollup",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_date", Date, nullable=True),
+    Column("iso3", String(3), nullable=True),
+    Column("country", Text, nullable=True),
+    Column("event_type", String(64), nullable=True),
+    Column("sub_event_type", String(64), nullable=True),
+    Column("events", Integer, nullable=False),
+    Column("fatalities", Integer, nullable=False),
+    # Covering, like the events' stats indexes: one grouped by day and type, one by country.
+    Index("ix_event_rollup_day", "event_date", "event_type", "sub_event_type", "iso3", "country", "events",
+          "fatalities"),  # fmt: skip
+    Index("ix_event_rollup_country", "iso3", "country", "event_date", "event_type", "sub_event_type", "events",
+          "fatalities"),  # fmt: skip
+)
+
 # Store-wide settings: the merge rules version the events were merged with.
 meta = Table(
     "store_meta",

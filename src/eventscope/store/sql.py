@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +31,7 @@ from alembic.util import CommandError
 from sqlalchemy import (
     URL,
     Connection,
+    String,
     and_,
     bindparam,
     delete,
@@ -38,6 +40,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy import exc as sa_exc
@@ -81,7 +84,7 @@ from eventscope.store.engine import (
     store_error,
     write_transaction,
 )
-from eventscope.store.schema import article_aliases, articles, events, mentions, meta
+from eventscope.store.schema import ROLLUP_KEY, article_aliases, articles, event_rollup, events, mentions, meta
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +261,8 @@ class SqlStore:
         known = conn.execute(select(article_aliases.c.alias_id).where(article_aliases.c.alias_id == article.id))
         if article.id == own_id or known.first() is not None:
             return
+        # Events are deleted below, and with them rollup rows changed: serialised with merges.
+        lock_for_merge(conn)
         conn.execute(
             insert(article_aliases).values(
                 alias_id=article.id, article_pk=article_pk, source=article.source, url=article.url
@@ -267,7 +272,7 @@ class SqlStore:
         stale_pks = sorted(conn.execute(stale).scalars())
         if stale_pks:
             conn.execute(update(mentions).where(mentions.c.event_pk.in_(stale_pks)).values(event_pk=None))
-            conn.execute(delete(events).where(events.c.id.in_(stale_pks)))
+            _delete_events(conn, stale_pks)
 
     @staticmethod
     def _mention_record(article: Article, ordinal: int, event: EventLike) -> dict[str, Any]:
@@ -379,6 +384,7 @@ class SqlStore:
     def _reset_events(conn: Connection) -> None:
         conn.execute(update(mentions).values(event_pk=None))
         conn.execute(delete(events))
+        conn.execute(delete(event_rollup))
 
     def _check_rules_version(self) -> None:
         version = str(self.rules.version)
@@ -449,7 +455,7 @@ class SqlStore:
         removed = [pk for pk, s in old_sets.items() if frozenset(s) not in unchanged]
         for chunk in _chunks(removed):
             conn.execute(update(mentions).where(mentions.c.event_pk.in_(chunk)).values(event_pk=None))
-            conn.execute(delete(events).where(events.c.id.in_(chunk)))
+        _delete_events(conn, removed)
 
         rebuilt = [c for c in clusters if c not in unchanged]
         self._write_events(conn, rebuilt, {m: rows[m].id for c in rebuilt for m in c})
@@ -498,6 +504,7 @@ class SqlStore:
             for article_id, alias_id, source, url in conn.execute(query):
                 aliases.setdefault(article_id, []).append(SourceRef(alias_id, source, url))
         event_rows, links = [], []
+        counted: dict[tuple[Any, ...], list[int]] = {}
         for cluster in clusters:
             merged = merge_records([records[m] for m in sorted(cluster)], self.rules)
             if aliases:
@@ -515,6 +522,7 @@ class SqlStore:
             )
             event_rows.append(row)
             links.append(cluster)
+            _count(counted, tuple(row[name] for name in ROLLUP_KEY), 1, row["fatalities"])
         for start in range(0, len(event_rows), CHUNK):
             batch = event_rows[start : start + CHUNK]
             created = conn.execute(insert(events).returning(events.c.id, events.c.event_id), batch).all()
@@ -526,6 +534,7 @@ class SqlStore:
             ]
             point = update(mentions).where(mentions.c.id == bindparam("m_pk")).values(event_pk=bindparam("e_pk"))
             conn.execute(point, updates)
+        _update_rollup(conn, counted)
 
     # ----------------------------------------------------------------------------------------- reads
 
@@ -661,49 +670,82 @@ class SqlStore:
     def stats(self, filters: EventFilter = ALL_EVENTS) -> Stats:
         """Counts and fatalities overall, by day, by day and type, by type and by country, in SQL.
 
-        Two grouped queries (day and type; country), each answered from a covering index when the filters
-        allow; the totals, days and types are sums of the first.
+        Two grouped queries (day and type; country); the totals, days and types are sums of the first.
+        Filters on the country, dates and types only are answered from the rollup (events counted per day,
+        country and type), others from the events' covering indexes (or the events, for actor and text).
         """
+        if _rollup_answers(filters):
+            r = event_rollup.c
+            where = _conditions(filters, r)
+            n, dead = func.sum(r.events).label("n"), func.sum(r.fatalities).label("dead")
+            day = self._day_column(r.event_date)
+            day_query = select(day, r.event_type, n, dead).where(*where).group_by(r.event_date, r.event_type)
+            country_query = select(r.iso3, r.country, n, dead).where(*where).group_by(r.iso3, r.country)
+            day_query = day_query.with_hint(event_rollup, "INDEXED BY ix_event_rollup_day", "sqlite")
+            country_query = country_query.with_hint(event_rollup, "INDEXED BY ix_event_rollup_country", "sqlite")
+            return self._stats(day_query, country_query)
         where = _conditions(filters)
         n, dead = func.count().label("n"), func.coalesce(func.sum(events.c.fatalities), 0).label("dead")
         c = events.c
-        day_query = select(c.event_date, c.event_type, n, dead).where(*where).group_by(c.event_date, c.event_type)
+        day = self._day_column(c.event_date)
+        day_query = select(day, c.event_type, n, dead).where(*where).group_by(c.event_date, c.event_type)
         country_query = select(c.iso3, c.country, n, dead).where(*where).group_by(c.iso3, c.country)
         if not (filters.actor or filters.text):
             # SQLite's planner, without statistics, prefers an index that orders the groups and then
             # reads every row; these covering indexes answer the whole query from the index.
             day_query = day_query.with_hint(events, "INDEXED BY ix_events_stats_day", "sqlite")
             country_query = country_query.with_hint(events, "INDEXED BY ix_events_stats_country", "sqlite")
+        return self._stats(day_query, country_query)
+
+    def _stats(self, day_query: Any, country_query: Any) -> Stats:
+        """Stats from (day, event type, events, fatalities) and (iso3, country, events, fatalities) groups."""
         with self._errors(), self.engine.connect() as conn:
             day_type = conn.execute(day_query).all()
             by_country = conn.execute(country_query).all()
+        # Tuples sorted and summed in one pass: a few years of days by type are thousands of groups a request.
         total, fatalities = 0, 0
-        days: dict[dt.date, list[int]] = {}
         types: dict[str, list[int]] = {}
-        dated: list[DayTypeCount] = []
+        dated: list[tuple[dt.date, str, int, int]] = []
         for day, event_type, count, deaths in day_type:
+            deaths = int(deaths)
+            event_type = event_type or ""
             total += count
-            fatalities += int(deaths)
-            kind = types.setdefault(event_type or "", [0, 0])
-            kind[0] += count
-            kind[1] += int(deaths)
+            fatalities += deaths
+            kind = types.get(event_type)
+            if kind is None:
+                types[event_type] = [count, deaths]
+            else:
+                kind[0] += count
+                kind[1] += deaths
             if day is not None:
-                day = as_date(day)
-                dated.append(DayTypeCount(day, event_type or "", count, int(deaths)))
-                sums = days.setdefault(day, [0, 0])
-                sums[0] += count
-                sums[1] += int(deaths)
+                dated.append((dt.date.fromisoformat(day) if isinstance(day, str) else day, event_type, count, deaths))
+        dated.sort(key=itemgetter(0, 1))
+        by_day: list[GroupCount] = []
+        last, day_events, day_deaths = None, 0, 0
+        for day, _event_type, count, deaths in dated:
+            if day != last:
+                if last is not None:
+                    by_day.append(GroupCount(last.isoformat(), day_events, day_deaths))
+                last, day_events, day_deaths = day, 0, 0
+            day_events += count
+            day_deaths += deaths
+        if last is not None:
+            by_day.append(GroupCount(last.isoformat(), day_events, day_deaths))
         return Stats(
             events=total,
             fatalities=fatalities,
-            by_day=[GroupCount(d.isoformat(), c, f) for d, (c, f) in sorted(days.items())],
-            by_day_type=sorted(dated, key=lambda r: (r.day, r.event_type)),
+            by_day=by_day,
+            by_day_type=[DayTypeCount(*row) for row in dated],
             by_type=sorted((GroupCount(t, c, f) for t, (c, f) in types.items()), key=lambda g: (-g.events, g.key)),
             by_country=sorted(
                 (GroupCount(i or "", c, int(f), name) for i, name, c, f in by_country),
                 key=lambda g: (-g.events, g.key),
             ),
         )
+
+    def _day_column(self, column: Any) -> Any:
+        """A date column as read for stats: SQLite's stored YYYY-MM-DD text as it is (parsed faster by us)."""
+        return type_coerce(column, String) if self.engine.dialect.name == "sqlite" else column
 
     def event_points(
         self, filters: EventFilter = ALL_EVENTS, limit: int = 2000, within: BBox | None = None
@@ -784,9 +826,71 @@ class SqlStore:
 # ----------------------------------------------------------------------------------------- helpers
 
 
-def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
-    """SQL conditions for a filter; every value is a bound parameter."""
-    c = events.c
+def _count(counts: dict[tuple[Any, ...], list[int]], key: tuple[Any, ...], events_: int, fatalities: int) -> None:
+    entry = counts.setdefault(key, [0, 0])
+    entry[0] += events_
+    entry[1] += fatalities
+
+
+def _delete_events(conn: Connection, pks: Sequence[int]) -> None:
+    """Delete merged events (their mentions already unlinked) and take them out of the rollup."""
+    keys = [events.c[name] for name in ROLLUP_KEY]
+    counted: dict[tuple[Any, ...], list[int]] = {}
+    for chunk in _chunks(pks):
+        query = (
+            select(*keys, func.count(), func.coalesce(func.sum(events.c.fatalities), 0))
+            .where(events.c.id.in_(chunk))
+            .group_by(*keys)
+        )
+        for *key, n, dead in conn.execute(query):
+            _count(counted, tuple(key), -n, -int(dead))
+        conn.execute(delete(events).where(events.c.id.in_(chunk)))
+    _update_rollup(conn, counted)
+
+
+def _update_rollup(conn: Connection, changes: Mapping[tuple[Any, ...], list[int]]) -> None:
+    """Add events and fatalities to the rollup rows of their keys (ROLLUP_KEY values), in the caller's transaction.
+
+    Callers hold the merge lock, so no other writer changes the rows between the read and the writes here.
+    """
+    changes = {key: change for key, change in changes.items() if change[0] or change[1]}
+    if not changes:
+        return
+    r = event_rollup.c
+    isos = {key[1] for key in changes}
+    same_iso = or_(r.iso3.in_(sorted(i for i in isos if i is not None)), *([r.iso3.is_(None)] if None in isos else []))
+    days = sorted({key[0] for key in changes if key[0] is not None})
+    day_sets: list[ColumnElement[bool]] = [r.event_date.in_(chunk) for chunk in _chunks(days)]
+    if any(key[0] is None for key in changes):
+        day_sets.append(r.event_date.is_(None))
+    found: dict[tuple[Any, ...], tuple[int, int]] = {}
+    for same_day in day_sets:
+        query = select(r.id, r.events, *(r[name] for name in ROLLUP_KEY)).where(same_iso, same_day)
+        for row in conn.execute(query):
+            key = tuple(row[2:])
+            if key in changes:
+                found.setdefault(key, (row.id, row.events))
+    updates, inserts, emptied = [], [], []
+    for key, (n, dead) in changes.items():
+        if key in found:
+            pk, before = found[key]
+            if before + n == 0:
+                emptied.append(pk)
+            else:
+                updates.append({"pk": pk, "n": n, "dead": dead})
+        else:
+            inserts.append({**dict(zip(ROLLUP_KEY, key, strict=True)), "events": n, "fatalities": dead})
+    if updates:
+        add = update(event_rollup).where(r.id == bindparam("pk"))
+        conn.execute(add.values(events=r.events + bindparam("n"), fatalities=r.fatalities + bindparam("dead")), updates)
+    if inserts:
+        conn.execute(insert(event_rollup), inserts)
+    for chunk in _chunks(emptied):
+        conn.execute(delete(event_rollup).where(r.id.in_(chunk)))
+
+
+def _conditions(f: EventFilter, c: Any = events.c) -> list[ColumnElement[bool]]:
+    """SQL conditions for a filter on the events (or the rollup's columns `c`); every value is a bound parameter."""
     out: list[ColumnElement[bool]] = []
     for name in ("country", "event_type", "sub_event_type", "admin1", "actor", "text"):
         if "\x00" in (getattr(f, name) or ""):
@@ -826,6 +930,11 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
         columns = (c.notes, c.location, c.admin1, c.country, c.actor1, c.actor2)
         out.append(or_(*(col.icontains(f.text, autoescape=True) for col in columns)))
     return out
+
+
+def _rollup_answers(f: EventFilter) -> bool:
+    """Can the rollup (events per day, country, event type and sub-event type) answer stats of this filter?"""
+    return f.admin1 is None and f.actor is None and f.min_fatalities is None and f.bbox is None and f.text is None
 
 
 def _located(within: BBox | None) -> list[ColumnElement[bool]]:

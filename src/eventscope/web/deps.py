@@ -1,6 +1,8 @@
 """Dependencies the routes declare: the store, the settings, the token check, the event filters.
 
-Tests replace any of them with `app.dependency_overrides`.
+They are coroutines although none of them waits for anything: FastAPI runs a plain function dependency on
+a worker thread, and a thread hop per dependency cost more than the whole of their work.  Tests replace
+any of them with `app.dependency_overrides`.
 """
 
 from __future__ import annotations
@@ -24,22 +26,22 @@ from eventscope.web.settings import TOKEN_ENV, Settings
 TEXT_LIMIT = 200  # characters in a text filter: longer is a mistake, not a search
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_cache(request: Request) -> ResponseCache:
+async def get_cache(request: Request) -> ResponseCache:
     return request.app.state.cache
 
 
 _pipeline_lock = threading.Lock()
 
 
-def get_pipeline(request: Request) -> Callable[[], Extractor]:
+async def get_pipeline(request: Request) -> Callable[[], Extractor]:
     """A loader of the extraction pipeline: loaded when a new article needs it (spaCy takes seconds), then kept."""
     state = request.app.state
 
@@ -52,7 +54,7 @@ def get_pipeline(request: Request) -> Callable[[], Extractor]:
     return load
 
 
-def require_token(
+async def require_token(
     settings: Annotated[Settings, Depends(get_settings)],
     authorization: Annotated[str | None, Header(description="`Bearer TOKEN`: the server's API token.")] = None,
 ) -> None:
@@ -86,7 +88,7 @@ def _text(description: str):  # noqa: ANN202 - a Query() default
     return Query(description=description, max_length=TEXT_LIMIT)
 
 
-def event_filter(
+async def event_filter(
     country: Annotated[str | None, _text("ISO3 code or country name, any case.")] = None,
     since: Annotated[dt.date | None, Query(description="Events on or after this day (YYYY-MM-DD).")] = None,
     until: Annotated[dt.date | None, Query(description="Events on or before this day (YYYY-MM-DD).")] = None,
