@@ -154,8 +154,8 @@ class PlaceCandidate:
         head = root.head
         while root.dep_ == "conj" and head.i != root.i:
             root, head = head, head.head
-        if root.dep_ in ("compound", "nmod", "appos") and head.pos_ == "NOUN":
-            return head
+        if root.dep_ in ("compound", "nmod", "appos", "amod") and head.pos_ == "NOUN":
+            return head  # ("amod": "Sagaing region" when the parser took the name for an adjective)
         return root
 
 
@@ -764,6 +764,11 @@ class Assembler:
             for t in [token, *[c for c in token.children if c.dep_ in ("conj", "appos")]]:
                 if t.i in by_head:
                     return by_head[t.i]
+                if t.lower_ in ("them", "him", "her") and t.dep_ in ("dobj", "obj", "nsubjpass"):
+                    # "took nine passengers off and shot them dead": the people just named as objects
+                    earlier = [a for a in by_head.values() if a.end <= t.i and not a.as_modifier
+                               and token.doc[a.head].dep_ in ("dobj", "obj", "pobj")]
+                    return max(earlier, key=lambda a: a.end, default=None)
                 if t.lower_ in ("they", "it", "he", "she"):
                     # the nearest armed actor before it in the sentence, else in the sentences before
                     earlier = [a for a in by_head.values() if a.end <= t.i and not a.as_modifier]
@@ -829,6 +834,10 @@ class Assembler:
             if agent is None and root.head.pos_ in ("VERB", "AUX") and root.dep_ in ("dobj", "nsubj", "pobj"):
                 verb = root.head  # "launched an attack", "came under attack", "killed in an attack"
                 if root.dep_ == "nsubj":
+                    # "gunmen stopped a bus": a cue that names its doer is the doer
+                    doer = by_head.get(root.i)
+                    if doer is not None and role_class(doer) in ("armed", "state"):
+                        return doer, patient, True
                     return agent, patient, True
             elif agent is None and root.dep_ in ("pobj", "conj", "appos"):
                 # "launched waves of drones and missiles at Odesa": the verb whose object holds the noun
@@ -843,10 +852,18 @@ class Assembler:
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
             # "the bomb was planted": a passive without "by" hides its agent; the sentence does not name it
             subject_seen = subject_seen or passive
-            for c in verb.children:
-                if c.dep_ == "nsubj" and not passive:
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            head = verb
+            while not subjects and not passive and head.dep_ == "conj" and head.head.i != head.i:
+                head = head.head  # "stopped a bus, took nine passengers off and shot them": one subject
+                subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            for c in subjects:
+                if not passive:
                     subject_seen = True
                     agent = agent or actor_at(c)
+            for c in verb.children:
+                if c.dep_ == "nsubj":
+                    continue
                 elif c.dep_ == "nsubjpass" or c.dep_ in ("dobj", "obj"):
                     patient = patient or actor_at(c)
                 elif c.dep_ == "agent":
@@ -1340,7 +1357,12 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
     doc = span.doc
     seen: set[int] = set()
     for ent in span.ents:
-        if ent.root.dep_ == "amod" or ent.root.tag_ == "JJ" or _modifies_modifier(ent.root) or _names_a_kind(
+        # "Myanmar's central Sagaing region": a name the parser took for an adjective of a kind word
+        named_kind = ent.root.dep_ == "amod" and ent.root.head.lower_ in rules.place_kinds and ent.label_ in (
+            "GPE", "LOC") and ent.root.tag_ != "JJ"
+        if (ent.root.dep_ == "amod" and not named_kind) or ent.root.tag_ == "JJ" or _modifies_modifier(
+            ent.root
+        ) or _names_a_kind(
             ent.root, rules
         ) or (
             ent.root.dep_ == "poss" and ent.root.head.lower_ not in rules.place_kinds

@@ -434,6 +434,8 @@ class EventBuilder:
         rule = winner.mention.rule
         place = self._refined(group, context)
         country = place.place.country if place is not None else self._top_country(context)
+        if place is None and country is None and not self._toponyms:
+            return None  # the story names no place at all: ACLED codes every event at a place
         date = self._date(analysed, group)
         actor1, ev1 = self._actor(rule.actor1, winner, members, country, date.date, rule.event_type, None)
         if actor1 is None:
@@ -597,6 +599,11 @@ class EventBuilder:
                         continue
                     if source == "agent" and candidate.role == "armed_nonstate" and named:
                         candidate = named[0]
+                    elif source in ("agent", "armed") and candidate.role == "armed_nonstate":
+                        # "gang members attacked ..." and later "the Gran Grif gang claimed responsibility"
+                        claimed, evidence = self._blamed(country, day)
+                        if claimed is not None and claimed.inter in (2, 3, 4) and claimed.name != exclude:
+                            return claimed, evidence
                     patient = winner.mention.patient
                     if source == "armed" and candidate.role == "armed_nonstate" and patient is not None and (
                         patient.role == "named" and role_class(patient) == "armed"
@@ -646,19 +653,27 @@ class EventBuilder:
         return None, None
 
     def _blamed(self, country: Country | None, day: dt.date | None) -> tuple[Actor | None, Evidence | None]:
-        """An armed actor or state force the article says was blamed or accused ("residents blamed the
-        army", "police blamed the attack on Boko Haram"), when the event names no perpetrator itself."""
+        """An armed actor or state force the article says was blamed, accused or claimed the act
+        ("residents blamed the army", "blamed the attack on Boko Haram", "the gang claimed
+        responsibility"), when the event names no perpetrator itself."""
         if self._blame is None:
             self._blame = []
             if self.actors is not None and self._analysed is not None:
                 verbs = attribution_verbs()
                 for block, doc in self._analysed.docs:
-                    if block.kind != "body" or not any(t.lemma_.lower() in verbs for t in doc):
+                    if block.kind != "body" or not any(t.lemma_.lower() in verbs | {"claim"} for t in doc):
                         continue
                     for actor in self.actors.find(doc):
                         head = doc[actor.head]
                         verb = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "on" else head.head
-                        if head.dep_ not in ("dobj", "pobj") or verb.lemma_.lower() not in verbs:
+                        # "the Gran Grif gang claimed responsibility"
+                        claimed = actor.role == "named" and head.dep_ == "nsubj" and verb.lemma_.lower() == "claim"
+                        claimed = claimed and any(
+                            c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in verb.children
+                        )
+                        if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+                            continue  # "no group claimed the killings"
+                        if not claimed and (head.dep_ not in ("dobj", "pobj") or verb.lemma_.lower() not in verbs):
                             continue
                         if role_class(actor) in ("armed", "state") and not actor.as_modifier:
                             self._blame.append((actor, _block_evidence("actor1", doc, block.start, actor)))

@@ -119,6 +119,12 @@ def count_phrase(noun: Token, rules: NumberRules) -> Count | None:
             return Count(*parsed, start=noun.left_edge.i, end=noun.i + 1)
     if noun.lower_ in PRONOUN_COUNTS:
         return Count(1, 1, 1, False, noun.i, noun.i + 1)
+    if noun.lower_ == "them":
+        # "took nine passengers off and shot them dead": the people just counted, as objects
+        sentence = noun.sent
+        earlier = [t for t in sentence if t.i < noun.i and t.pos_ == "NOUN" and t.dep_ in ("dobj", "pobj")
+                   and any(c.dep_ == "nummod" for c in t.children)]
+        return count_phrase(earlier[-1], rules) if earlier else None
     # "dozens of people", "scores of civilians", "hundreds of protesters", "a number of soldiers"
     if lemma in rules.vague or noun.lower_ in rules.vague:
         parsed = parse_quantity(noun.lower_, rules)
