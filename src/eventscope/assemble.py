@@ -1439,4 +1439,6 @@ def _framed_as_place(span: Span, rules: DiscourseRules, depth: int = 0) -> bool:
             return True
     if root.dep_ == "pobj" and root.head.lower_ in rules.place_prepositions:
         return True
+    if root.dep_ == "appos" and root.head.lower_ in rules.place_kinds:
+        return True  # "its second city, Ganja"
     return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in rules.place_kinds
