@@ -1216,7 +1216,7 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
     if actor is None or actor.role != "armed_nonstate":
         return actor
     for other in actors:
-        if other.role == "named" and actor.end <= other.start <= actor.end + 10:
+        if other.role == "named" and not other.as_modifier and actor.end <= other.start <= actor.end + 10:
             between = {t.lower_ for t in doc[actor.end:other.start]}
             if between & {"from", "of", "belonging", "linked", "affiliated"} and not between & {",", ";", "and"}:
                 return other

@@ -62,6 +62,11 @@ def state_institutions() -> frozenset[str]:
     return frozenset(packaged_yaml("rules/discourse.yaml")["state_institutions"])
 
 
+# What a group claims when it claims an act: "claimed responsibility", "claimed the attack".
+CLAIMED_OBJECTS = frozenset({"responsibility", "attack", "attacks", "bombing", "killing", "killings", "ambush",
+                             "assault", "raid", "operation", "strike", "blast", "abduction", "kidnapping"})
+
+
 @functools.cache
 def attribution_verbs() -> frozenset[str]:
     return frozenset(packaged_yaml("rules/discourse.yaml")["attribution_verbs"])
@@ -406,6 +411,8 @@ class EventBuilder:
                     continue
                 if not group.accepts_date(item):
                     continue
+                if _fires_back(item, group):
+                    continue
                 placeless = all(m.place_inherited for m in group.members)
                 if item.place_inherited or item.mention.anaphoric or placeless or self._same_place(
                     group.place, item.place
@@ -669,7 +676,7 @@ class EventBuilder:
                         # "the Gran Grif gang claimed responsibility"
                         claimed = actor.role == "named" and head.dep_ == "nsubj" and verb.lemma_.lower() == "claim"
                         claimed = claimed and any(
-                            c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in verb.children
+                            c.dep_ == "dobj" and c.lemma_.lower() in CLAIMED_OBJECTS for c in verb.children
                         )
                         if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
                             continue  # "no group claimed the killings"
@@ -822,6 +829,31 @@ def _bare_name(text: str) -> str:
     while len(words) > 1 and words[0].lower() in ("the",):
         words.pop(0)
     return " ".join(words)
+
+
+REMOTE = "Explosions/Remote violence"
+
+
+def _agent_key(placed: Placed) -> tuple | None:
+    """Who fired, as far as the words tell apart: a named group, or a state's forces by country."""
+    agent = placed.mention.agent
+    if agent is None:
+        return None
+    if agent.role == "named":
+        return ("named", frozenset(g.name for g in agent.groups))
+    if role_class(agent) == "state" and agent.country is not None:
+        return ("state", agent.country.iso3)
+    return None
+
+
+def _fires_back(item: Placed, group: Group) -> bool:
+    """'Hezbollah fired missiles at Israeli positions and Israel shelled villages in Lebanon': each
+    side's fire is its own event of remote violence, though told in one breath."""
+    if item.mention.rule.event_type != REMOTE:
+        return False
+    key = _agent_key(item)
+    others = {_agent_key(m) for m in group.members if m.mention.rule.event_type == REMOTE} - {None}
+    return key is not None and bool(others) and key not in others
 
 
 def _block_evidence(field_name: str, doc: Doc, offset: int, actor: ActorMention) -> Evidence:

@@ -35,6 +35,9 @@ NON_ACTOR_HEADS = frozenset({
 })  # fmt: skip
 
 # People who belong to the force that modifies them: "police delegate", "army captain".
+# "linked to", "affiliated with", "loyal to": a named group after these is an allegiance, not who acted.
+AFFILIATION_WORDS = frozenset({"link", "linked", "affiliate", "affiliated", "ally", "allied", "align", "aligned",
+                               "loyal", "tie", "tied", "connect", "connected", "close"})
 MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief", "inspector", "sergeant",
                           "agent", "constable", "member", "personnel", "staff", "guard", "lieutenant",
                           "colonel", "major", "general", "corporal", "private", "recruit", "cadet", "driver"})
@@ -122,6 +125,10 @@ class ActorFinder:
                 head, as_modifier = noun, False
             if span.end < len(doc) and doc[span.end].text in ("-", "–") and span.end + 1 < len(doc):
                 as_modifier = as_modifier or doc[span.end + 1].tag_ in ("VBN", "VBD")  # "Hamas-run"
+            if root.dep_ == "pobj" and root.head.lower_ in ("to", "with") and root.head.head.lemma_.lower() in (
+                AFFILIATION_WORDS
+            ):
+                as_modifier = True  # "jihadists linked to al-Qaeda": an affiliation, not the actor
             taken.update(range(start, end))
             mentions.append(ActorMention(start, end, head.i, "named", doc[start:end].text, groups, None, as_modifier))
         for token in doc:

@@ -174,6 +174,9 @@ def _victims_of(trigger: Token) -> list[Token]:
         head = trigger.head
         if head.pos_ in ("NOUN", "PROPN", "NUM") and trigger.dep_ == "amod":
             return [head]
+        own = [c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if own:
+            return own  # "leaving [at least eight people dead]": the parser's small clause
         # "left seven people dead", "shot dead three farmers", "seven people are dead"
         for deps in (("dobj",), ("nsubjpass",), ("nsubj",)):
             for c in head.children:
