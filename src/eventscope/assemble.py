@@ -611,6 +611,8 @@ class Assembler:
         if verb.tag_ == "VBD" or verb.lower_ in self.modality.past_forms:
             return True
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+        if verb.tag_ == "VBN" and not aux and any(c.dep_ == "nsubj" for c in verb.children):
+            return True  # "militants killed 19 civilians" tagged as a participle: a subject makes it past
         if verb.tag_ == "VBG" and aux & {"has", "have", "'ve"} and "been" in aux:
             return False
         return bool(aux & PAST_AUX)
@@ -1260,6 +1262,9 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     or follows it with nothing but 'in the ... district of' between (however the parser attached it)."""
     if outer.target is None or outer.target.i in inner.tokens() and outer.span.root.dep_ == "conj":
         return False
+    named_by = outer.span.root.head.head if outer.span.root.head.lower_ == "of" else outer.span.root
+    if named_by.dep_ == "conj" and outer.target.i in inner.tokens():
+        return False  # "in Nairobi and the western city of Kisumu": listed beside it, not around it
     if outer.target.i in inner.tokens() or outer.target.i == inner.noun().i:
         return True
     root = outer.span.root

@@ -68,6 +68,11 @@ CLAIMED_OBJECTS = frozenset({"responsibility", "attack", "attacks", "bombing", "
 
 
 @functools.cache
+def separate_markers() -> tuple[str, ...]:
+    return tuple(str(m).lower() for m in packaged_yaml("rules/discourse.yaml")["separate_markers"])
+
+
+@functools.cache
 def attribution_verbs() -> frozenset[str]:
     return frozenset(packaged_yaml("rules/discourse.yaml")["attribution_verbs"])
 
@@ -412,6 +417,8 @@ class EventBuilder:
                 if not group.accepts_date(item):
                     continue
                 if _fires_back(item, group):
+                    continue
+                if _told_apart(item):
                     continue
                 placeless = all(m.place_inherited for m in group.members)
                 if item.place_inherited or item.mention.anaphoric or placeless or self._same_place(
@@ -854,6 +861,12 @@ def _fires_back(item: Placed, group: Group) -> bool:
     key = _agent_key(item)
     others = {_agent_key(m) for m in group.members if m.mention.rule.event_type == REMOTE} - {None}
     return key is not None and bool(others) and key not in others
+
+
+def _told_apart(item: Placed) -> bool:
+    """'In a separate incident, troops killed ...': the report itself says it is another event."""
+    text = item.mention.sentence.text.lower()
+    return any(marker in text for marker in separate_markers())
 
 
 def _block_evidence(field_name: str, doc: Doc, offset: int, actor: ActorMention) -> Evidence:

@@ -42,7 +42,7 @@ from eventscope.geocode.normalize import (
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the way names and capitals are derived changes: a new default index is built.
-BUILDER_VERSION = 10
+BUILDER_VERSION = 11
 SCHEMA = f"eventscope-gazetteer-{BUILDER_VERSION}"
 
 # A town named like its area is taken as the area's capital only when it is not a hamlet beside the

@@ -152,9 +152,10 @@ def strip_articles(words: list[str], articles: frozenset[str]) -> list[str]:
 
 
 def loose_key(name: str, rules: ToponymRules | None = None) -> str:
-    """``fold`` without articles and spaces: one key for "Deir al-Balah" and "Deir el Balah"."""
+    """``fold`` without articles, spaces and doubled letters: one key for "Deir al-Balah" and "Deir el
+    Balah", for "Hiiraan" and "Hiran"."""
     rules = rules or load_toponym_rules()
-    return "".join(strip_articles(fold(name).split(), rules.articles))
+    return re.sub(r"(.)\1+", r"\1", "".join(strip_articles(fold(name).split(), rules.articles)))
 
 
 def _word_skeleton(word: str, rules: ToponymRules) -> str:
