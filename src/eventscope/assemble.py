@@ -1386,8 +1386,14 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
         located = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in rules.place_prepositions
         framed = ent.label_ in ("ORG", "PERSON") and _framed_as_place(ent, rules)
         if tagged or located or framed:
-            seen.update(range(ent.start, ent.end))
-            yield ent
+            end = ent.end
+            # "Tal Abyad" with only "Tal" tagged: the name runs on over the proper nouns it compounds with
+            while end < span.end and doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound" and (
+                doc[end - 1].head.i >= end
+            ):
+                end += 1
+            seen.update(range(ent.start, end))
+            yield doc[ent.start : end] if end > ent.end else ent
     # Proper nouns the model missed: "in Sanarpara", "Waeng district"
     for token in span:
         if token.i in seen or token.pos_ != "PROPN" or not token.text[:1].isupper():

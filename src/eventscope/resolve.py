@@ -576,7 +576,8 @@ class EventBuilder:
     def _actor(self, sources: tuple[str, ...], winner: Placed, members: list[Placed], country: Country | None,
                day: dt.date | None, event_type: str, exclude: str | None) -> tuple[Actor | None, Evidence | None]:
         ordered = [winner] + [m for m in members if m is not winner]
-        crowd = event_type in ("Protests", "Riots")
+        # unspecific "security forces" who police a crowd or make arrests are its police (ACLED)
+        crowd = event_type in ("Protests", "Riots") or winner.mention.rule.sub_event_type == "Arrests"
         # A group the report names for the event ("Islamic State claimed the attack") stands for the
         # unnamed "gunmen" or "suicide bomber" another sentence gives.
         named = [m.mention.agent for m in ordered if m.mention.agent is not None and m.mention.agent.role == "named"
