@@ -639,10 +639,12 @@ class EventBuilder:
         partners: list[str] = []
         for item in members:
             for mention in item.mention.actors:
-                if mention.as_modifier or mention.role not in ("state_military", "state_police"):
+                if mention.as_modifier or mention.role not in ("state_military", "state_police", "named"):
                     continue
                 partner = self.acled_actor(mention, country, day)
-                if partner is not None and partner.name != actor.name and partner.name not in partners:
+                if partner is None or partner.inter not in (1, 8):
+                    continue  # ("named": state units and foreign forces such as the Wagner Group)
+                if partner.name != actor.name and partner.name not in partners:
                     partners.append(partner.name)
         return tuple(partners)
 
