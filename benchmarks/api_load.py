@@ -28,12 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest_bench import fresh_pg_database  # noqa: E402  (one throwaway-database helper for the benchmarks)
 
 from event_factory import make_article, synthetic_records  # noqa: E402
 from eventscope.store import open_store  # noqa: E402
@@ -189,23 +191,6 @@ def bench(label: str, url: str, clients: int, seconds: float, workers: int) -> N
             run_scenario("list" + suffix, base, lists + asyncio.run(second_pages(base)), clients, seconds)
             run_scenario("list+search" + suffix, base, searches, clients, seconds)
             run_scenario("stats" + suffix, base, stats, clients, seconds)
-
-
-def fresh_pg_database(url: str):
-    from sqlalchemy import create_engine, make_url, text
-
-    base = make_url(url).set(drivername="postgresql+psycopg")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"es_api_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(drivername="postgresql", database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:
