@@ -1053,7 +1053,8 @@ class Assembler:
         doc = sentence.span.doc
         roots = [doc[a.start:a.end].root for a in anchors]
         verbs = [(_governing_verb(r) or r) for r in roots]
-        attached, loose, reported = [], [], []
+        attached, loose, reported, own = [], [], [], []
+        root_ids = {r.i for r in roots}
         for expression in sentence.dates:
             span = doc.char_span(expression.start - sentence.offset, expression.end - sentence.offset,
                                  alignment_mode="expand")
@@ -1061,6 +1062,8 @@ class Assembler:
                 continue
             if self._is_stamp(expression, sentence, loose=False):
                 continue
+            if span.root.dep_ in ("poss", "compound", "nmod", "amod") and span.root.head.i in root_ids:
+                own.append(expression)  # "last year's bombing": the time written on the event's own noun
             head = _governing_verb(span.root) or span.root
             if any(head == v or head in v.subtree and _same_clause(head, v) for v in verbs) or any(
                 span.root in r.subtree for r in roots
@@ -1075,7 +1078,7 @@ class Assembler:
         reported = [replace(e, precision=max(e.precision, 2)) for e in reported if e.date is not None]
         if any(a.term.split()[-1] in TOLL_NOUNS for a in anchors):
             reported = []
-        for group in (attached, loose, reported):
+        for group in (own, attached, loose, reported):
             dated = [e for e in group if e.date is not None or e.background]
             if dated:
                 recent = [e for e in dated if not e.background]
