@@ -748,7 +748,7 @@ class EventBuilder:
         label = _country_label(event_country)
         iso3 = event_country.iso3 if event_country else None
         if mention.role == "named":
-            entry = _entry_on(mention.groups, day, mention.text)
+            entry = _entry_on(mention.groups, day, mention.text, iso3)
             if entry is None:
                 return None
             inter = entry.inter
@@ -815,15 +815,19 @@ class EventBuilder:
         return min(score, 1.0)
 
 
-def _entry_on(groups, day: dt.date | None, text: str = ""):
-    """The dictionary entry for a group on a day; undated, the entry that bears the name written."""
+def _entry_on(groups, day: dt.date | None, text: str = "", iso3: str | None = None):
+    """The dictionary entry for a group on a day, in the event's country where the name is shared
+    ("Islamic State" in Mozambique is Islamic State (Mozambique)); undated, the entry that bears the
+    name written."""
     if day is None:
         written = text.lower()
         named = [g for g in groups if g.name.lower() in written or written in g.name.lower()]
-        return (named or list(groups) or [None])[0]
-    valid = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
-             and (g.valid_to is None or day <= g.valid_to)]
-    return (valid or [None])[0]
+        candidates = named or list(groups)
+    else:
+        candidates = [g for g in groups if (g.valid_from is None or g.valid_from <= day)
+                      and (g.valid_to is None or day <= g.valid_to)]
+    local = [g for g in candidates if iso3 is not None and iso3 in (g.countries or ())]
+    return (local or candidates or [None])[0]
 
 
 KIND_WORDS = ("village", "town", "city", "district", "township", "area", "camp", "community", "neighbourhood",

@@ -46,7 +46,8 @@ MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief"
 GROUP_MEMBER_NOUNS = frozenset({"leader", "commander", "chief", "member", "militant", "operative", "cadre",
                                 "emir", "kingpin", "boss", "lieutenant", "henchman", "gunman", "suspect",
                                 "group", "movement", "organisation", "organization", "faction", "wing",
-                                "network", "coalition", "alliance", "outfit", "force", "forces", "unit"})
+                                "network", "coalition", "alliance", "outfit", "force", "forces", "unit",
+                                "affiliate", "branch", "offshoot", "franchise", "cell", "arm"})
 
 # Roles a qualifying actor word overrides, and the roles that override them.
 NEUTRAL_ROLES = frozenset({"civilians", "people", "state_generic"})
