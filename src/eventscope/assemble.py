@@ -9,6 +9,7 @@ died; the event-type rules turn cues and roles into an ACLED sub-event type.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable
@@ -1075,7 +1076,8 @@ class Assembler:
                 reported.append(expression)
         # "the group said on Tuesday that its fighters had captured...": when nothing else dates the
         # event, the day it was told, to the week
-        reported = [replace(e, precision=max(e.precision, 2)) for e in reported if e.date is not None]
+        told = [e for e in reported if e.date is not None and not e.background]
+        reported = [replace(e, precision=max(e.precision, 2)) for e in told]
         if any(a.term.split()[-1] in TOLL_NOUNS for a in anchors):
             reported = []
         for group in (own, attached, loose, reported):
@@ -1083,10 +1085,23 @@ class Assembler:
             if dated:
                 recent = [e for e in dated if not e.background]
                 # "overnight on Sunday": the day named beats the day implied
-                return min(recent or dated, key=lambda e: (e.precision, DATE_KIND_RANK.get(e.kind, 9)))
+                chosen = min(recent or dated, key=lambda e: (e.precision, DATE_KIND_RANK.get(e.kind, 9)))
+                return self._from_day_told(chosen, told, sentence.reference_date) if group is not reported else chosen
             if group:
                 return group[0]
         return None
+
+    @staticmethod
+    def _from_day_told(expression: DateExpression, told: list[DateExpression],
+                       reference: dt.date | None) -> DateExpression:
+        """'officials said on Sunday that ... overnight': a day counted from now ("overnight",
+        "yesterday") counts from the day the words were said, when the sentence names that day."""
+        if expression.kind not in ("relative", "ago") or expression.date is None or reference is None:
+            return expression
+        said = [e.date for e in told if e.date is not None and e.date < reference]
+        if not said:
+            return expression
+        return replace(expression, date=expression.date - (reference - max(said)))
 
     def _is_stamp(self, expression: DateExpression, sentence: Sentence, loose: bool = True) -> bool:
         """The report's own time stamp: a date inside the dateline, a numeric date equal to the
@@ -1231,6 +1246,7 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 # Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
 # Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "el"})
 BEARINGS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge", "'s", "’s",
                             "district", "province", "state", "region", "county", "township", "municipality",
@@ -1391,10 +1407,15 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
         if tagged or located or framed:
             end = ent.end
             # "Tal Abyad" with only "Tal" tagged: the name runs on over the proper nouns it compounds with
-            while end < span.end and doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound" and (
-                doc[end - 1].head.i >= end
-            ):
-                end += 1
+            while end < span.end:
+                if doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i >= end:
+                    end += 1
+                elif doc[end].lower_ in NAME_CONNECTORS and end + 1 < span.end and doc[end + 1].pos_ == "PROPN" and (
+                    doc[end + 1].text[:1].isupper()
+                ):
+                    end += 2  # "Valle del Cauca", "Santiago de Cali": a name's own connector
+                else:
+                    break
             seen.update(range(ent.start, end))
             yield doc[ent.start : end] if end > ent.end else ent
     # Proper nouns the model missed: "in Sanarpara", "Waeng district"
