@@ -73,6 +73,8 @@ class DiscourseRules:
     physical_targets: frozenset[str]
     jurisdiction_heads: frozenset[str]
     force_posts: frozenset[str]
+    bearings: frozenset[str]
+    name_connectors: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def discourse_rules() -> DiscourseRules:
         {k: v for k, v in d["place_kinds"].items() if k != "__line__"},
         {k: v for k, v in d["place_prepositions"].items() if k != "__line__"},
         _words(d, "non_event_heads"), _words(d, "reporting_verbs"), _words(d, "physical_targets"),
-        _words(d, "jurisdiction_heads"), _words(d, "force_posts"),
+        _words(d, "jurisdiction_heads"), _words(d, "force_posts"), _words(d, "bearings"),
+        _words(d, "name_connectors"),
     )
 
 
@@ -1246,8 +1249,6 @@ def _named_nearby(actor: ActorMention | None, actors: list[ActorMention], doc: D
 # Words that may stand between a place and the area it lies in: "Sarail in the eastern district of
 # Brahmanbaria", "Sanarpara in Narayanganj district", "Guruja, Sao Paulo".
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "el"})
-BEARINGS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 CONTAINER_GLUE = frozenset({"in", ",", "of", "the", "a", "an", "on", "coast", "shores", "banks", "edge", "'s", "’s",
                             "district", "province", "state", "region", "county", "township", "municipality",
                             "division", "governorate", "oblast", "prefecture", "department", "commune",
@@ -1295,7 +1296,8 @@ def _contains(outer: PlaceCandidate, inner: PlaceCandidate) -> bool:
     doc = outer.span.doc
     between = doc[inner.span.end : outer.span.start]
     words = [t.lower_ for t in between]
-    if any(w in BEARINGS and words[i + 1 : i + 2] == ["of"] and words[i - 1 : i] != ["the"]
+    bearings = discourse_rules().bearings
+    if any(w in bearings and words[i + 1 : i + 2] == ["of"] and words[i - 1 : i] != ["the"]
            for i, w in enumerate(words)):
         return False  # "Bulacan province, north of Manila": a bearing from a place, not an area around it
     # a country's name may stand between too: "Myebon township in Myanmar's Rakhine state"
@@ -1410,8 +1412,8 @@ def _raw_place_spans(span: Span, rules: DiscourseRules) -> Iterable[Span]:
             while end < span.end:
                 if doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i >= end:
                     end += 1
-                elif doc[end].lower_ in NAME_CONNECTORS and end + 1 < span.end and doc[end + 1].pos_ == "PROPN" and (
-                    doc[end + 1].text[:1].isupper()
+                elif doc[end].lower_ in rules.name_connectors and end + 1 < span.end and (
+                    doc[end + 1].pos_ == "PROPN" and doc[end + 1].text[:1].isupper()
                 ):
                     end += 2  # "Valle del Cauca", "Santiago de Cali": a name's own connector
                 else:

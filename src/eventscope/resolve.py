@@ -62,9 +62,10 @@ def state_institutions() -> frozenset[str]:
     return frozenset(packaged_yaml("rules/discourse.yaml")["state_institutions"])
 
 
-# What a group claims when it claims an act: "claimed responsibility", "claimed the attack".
-CLAIMED_OBJECTS = frozenset({"responsibility", "attack", "attacks", "bombing", "killing", "killings", "ambush",
-                             "assault", "raid", "operation", "strike", "blast", "abduction", "kidnapping"})
+@functools.cache
+def claimed_objects() -> frozenset[str]:
+    """What a group claims when it claims an act: "claimed responsibility", "claimed the attack"."""
+    return frozenset(packaged_yaml("rules/discourse.yaml")["claimed_objects"])
 
 
 @functools.cache
@@ -686,7 +687,7 @@ class EventBuilder:
                         # "the Gran Grif gang claimed responsibility"
                         claimed = actor.role == "named" and head.dep_ == "nsubj" and verb.lemma_.lower() == "claim"
                         claimed = claimed and any(
-                            c.dep_ == "dobj" and c.lemma_.lower() in CLAIMED_OBJECTS for c in verb.children
+                            c.dep_ == "dobj" and c.lemma_.lower() in claimed_objects() for c in verb.children
                         )
                         if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
                             continue  # "no group claimed the killings"

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from eventscope.models import Country
 from eventscope.nlp.actor_dictionary import ActorDictionary, GroupEntry, load_actor_dictionary
+from eventscope.rules import packaged_yaml
 
 # Roles that take part in violence as perpetrators or armed opponents.
 STATE_ROLES = frozenset({"state_military", "state_police", "state_generic"})
@@ -35,9 +36,12 @@ NON_ACTOR_HEADS = frozenset({
 })  # fmt: skip
 
 # People who belong to the force that modifies them: "police delegate", "army captain".
-# "linked to", "affiliated with", "loyal to": a named group after these is an allegiance, not who acted.
-AFFILIATION_WORDS = frozenset({"link", "linked", "affiliate", "affiliated", "ally", "allied", "align", "aligned",
-                               "loyal", "tie", "tied", "connect", "connected", "close"})
+@functools.cache
+def affiliation_words() -> frozenset[str]:
+    """'linked to', 'affiliated with', 'loyal to': a named group after these is an allegiance, not who acted."""
+    return frozenset(packaged_yaml("rules/discourse.yaml")["affiliation_words"])
+
+
 MEMBER_NOUNS = frozenset({"officer", "delegate", "commander", "captain", "chief", "inspector", "sergeant",
                           "agent", "constable", "member", "personnel", "staff", "guard", "lieutenant",
                           "colonel", "major", "general", "corporal", "private", "recruit", "cadet", "driver"})
@@ -127,7 +131,7 @@ class ActorFinder:
             if span.end < len(doc) and doc[span.end].text in ("-", "–") and span.end + 1 < len(doc):
                 as_modifier = as_modifier or doc[span.end + 1].tag_ in ("VBN", "VBD")  # "Hamas-run"
             if root.dep_ == "pobj" and root.head.lower_ in ("to", "with") and root.head.head.lemma_.lower() in (
-                AFFILIATION_WORDS
+                affiliation_words()
             ):
                 as_modifier = True  # "jihadists linked to al-Qaeda": an affiliation, not the actor
             taken.update(range(start, end))
